@@ -1,0 +1,51 @@
+# mirbook — the two commands a person types: `make report` and `make test`.
+# Both set the project up first when needed (`make setup`: .venv with pinned versions).
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.mirbook-setup
+YEAR ?= 2026
+PERIOD ?= T3
+
+.PHONY: setup test report report-all validate lab bench clean help
+
+help:
+	@echo "Comandos: make report [YEAR=2026 PERIOD=T3] | make test | make setup | make lab | make bench"
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml requirements/constraints.txt
+	@echo "Preparando el entorno (.venv) con las versiones fijadas en requirements/constraints.txt…"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e ".[dev]"
+	@$(BIN)/python -m mirbook.syscheck
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+		git config filter.nbstripout.clean "$(CURDIR)/$(BIN)/nbstripout" && \
+		git config filter.nbstripout.smudge cat && \
+		git config filter.nbstripout.required true && \
+		git config diff.ipynb.textconv "$(CURDIR)/$(BIN)/nbstripout -t"; fi
+	@touch $(STAMP)
+	@echo "Entorno listo."
+
+test: setup
+	$(BIN)/python -m pytest
+
+report: setup
+	$(BIN)/mirbook run --year $(YEAR) --period $(PERIOD)
+
+report-all: setup
+	$(BIN)/mirbook run --all
+
+validate: setup
+	$(BIN)/mirbook validate --year $(YEAR) --period $(PERIOD)
+
+lab: setup
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+bench: setup
+	$(BIN)/python bench/run_bench.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,100 @@
+"""The ``mirbook`` command line (messages in Spanish).
+
+Heavy modules (papermill, Great Expectations, WeasyPrint) are imported inside the
+sub-command that needs them, so ``mirbook indicadores`` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from .errors import MirbookError
+
+_SPANISH = {
+    "usage: ": "uso: ",
+    "positional arguments": "argumentos",
+    "options": "opciones",
+    "show this help message and exit": "muestra esta ayuda y termina",
+    "the following arguments are required: %s": "faltan los argumentos obligatorios: %s",
+    "unrecognized arguments: %s": "argumentos no reconocidos: %s",
+    "expected one argument": "se esperaba un valor",
+    "invalid choice: %(value)r (choose from %(choices)s)": "opción no válida: %(value)r (elija entre %(choices)s)",
+    "argument %(argument_name)s: %(message)s": "argumento %(argument_name)s: %(message)s",
+    "ambiguous option: %(option)s could match %(matches)s": "opción ambigua: %(option)s puede ser %(matches)s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: error: %(message)s\n",
+    "invalid %(type)s value: %(value)r": "valor %(type)s no válido: %(value)r",
+}
+argparse._ = lambda text: _SPANISH.get(text, text)  # type: ignore[attr-defined]  # Spanish argparse
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # noqa: D102 - Spanish usage errors, exit 2
+        self.print_usage(sys.stderr)
+        self.exit(2, f"Error: {message}\nConsulte «{self.prog} --help».\n")
+
+
+def _add_period(parser: argparse.ArgumentParser, data: bool = True) -> None:
+    parser.add_argument("--year", required=True, help="año, por ejemplo 2026")
+    parser.add_argument("--period", required=True, help="periodo: T1, T2, T3 o T4")
+    if data:
+        parser.add_argument("--data-dir", default=None, help="carpeta de datos (por omisión: data/ del proyecto)")
+
+
+def cmd_indicadores(args: argparse.Namespace) -> int:
+    """Print or write the indicator table of one period."""
+    from .table import to_csv
+    from .workbook import open_workbook
+
+    workbook = open_workbook(args.year, args.period, args.data_dir)
+    text = to_csv(workbook.evaluation)
+    if args.out:
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8", newline="")
+        print(f"Tabla de indicadores de {workbook.period} escrita en {out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every sub-command."""
+    parser = _Parser(
+        prog="mirbook",
+        description="Cuaderno de evaluación trimestral de la MIR de la Unidad de Política Migratoria.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="comando", parser_class=_Parser)
+    sub.required = True
+
+    ind = sub.add_parser("indicadores", help="calcula la tabla de indicadores de un periodo (sin cuadernos)")
+    _add_period(ind)
+    ind.add_argument("--out", default=None, help="archivo CSV de salida (por omisión: la salida estándar)")
+    ind.set_defaults(handler=cmd_indicadores)
+    for register in _EXTRA_COMMANDS:
+        register(sub)
+    return parser
+
+
+#: Further sub-commands register themselves here (``run``, ``validate``, ``verify``).
+_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``mirbook`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except MirbookError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("Interrumpido por el usuario.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

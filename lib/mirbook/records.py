@@ -1,0 +1,190 @@
+"""Turn raw text tables into typed records (:class:`~mirbook.model.YearData`).
+
+Only what the arithmetic needs is enforced here (columns present, integers, real
+ISO dates, quarters 1–4); problems are gathered per file and column and raised
+together as one :class:`DataError`. The complete checks of the contract (sets,
+uniqueness, who may report what…) are :mod:`mirbook.validation`'s job.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+from .errors import DataError
+from .model import Justificacion, Programacion, Registro, YearData
+from .sources import RawTable, read_year
+
+_INT_RE = re.compile(r"[+]?\d+(\.0*)?")
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+MAX_VALUES_SHOWN = 5
+
+
+def format_problem(filename: str, column: str | None, rows: list[int], values: list[str], expected: str) -> str:
+    """One Spanish line: file, column, Excel rows, the first offending values and what was expected."""
+    parts = [filename]
+    if column:
+        parts.append(f"columna «{column}»")
+    if rows:
+        shown = ", ".join(str(r) for r in rows[:MAX_VALUES_SHOWN])
+        more = f" y {len(rows) - MAX_VALUES_SHOWN} más" if len(rows) > MAX_VALUES_SHOWN else ""
+        parts.append(f"fila{'s' if len(rows) > 1 else ''} {shown}{more}")
+    line = ", ".join(parts)
+    if values:
+        shown_values = ", ".join(f"«{v}»" for v in values[:MAX_VALUES_SHOWN])
+        line += f": valor{'es' if len(values) > 1 else ''} {shown_values}"
+    return f"{line} — {expected}"
+
+
+class ProblemLog:
+    """Gathers problems by (file, column, expectation) so each becomes one message line."""
+
+    def __init__(self) -> None:
+        self._groups: dict[tuple[str, str | None, str], tuple[list[int], list[str]]] = defaultdict(
+            lambda: ([], [])
+        )
+        self._plain: list[str] = []
+
+    def add(self, table: RawTable, column: str | None, row: int, value: str, expected: str) -> None:
+        """Record that ``value`` in ``column`` at Excel ``row`` of ``table`` breaks ``expected``."""
+        rows, values = self._groups[(table.filename, column, expected)]
+        rows.append(row)
+        if value not in values:
+            values.append(value)
+
+    def add_line(self, line: str) -> None:
+        """Record a problem already phrased as a full line."""
+        self._plain.append(line)
+
+    def lines(self) -> list[str]:
+        """All problems, one line each."""
+        grouped = [
+            format_problem(filename, column, rows, values, expected)
+            for (filename, column, expected), (rows, values) in self._groups.items()
+        ]
+        return self._plain + grouped
+
+    def raise_if_any(self) -> None:
+        """Raise a :class:`DataError` with every line gathered, if any."""
+        if self._plain or self._groups:
+            raise DataError(self.lines())
+
+
+def parse_int(text: str) -> int | None:
+    """A whole number written as text (``"3"``, ``"3.0"``); ``None`` if it is not one."""
+    value = text.strip()
+    if not _INT_RE.fullmatch(value):
+        return None
+    return int(value.split(".")[0].lstrip("+"))
+
+
+def parse_date(text: str) -> date | None:
+    """An ISO ``YYYY-MM-DD`` date that exists; ``None`` otherwise."""
+    value = text.strip()
+    if not _DATE_RE.fullmatch(value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _check_columns(table: RawTable, log: ProblemLog) -> bool:
+    missing = table.missing_columns()
+    if missing:
+        log.add_line(
+            f"{table.filename}, fila 1 (encabezados): faltan las columnas {', '.join(missing)}; "
+            f"se encontraron: {', '.join(table.columns) or '(ninguna)'}."
+        )
+        return False
+    return True
+
+
+def _quarter(table: RawTable, row: int, value: str, log: ProblemLog) -> int | None:
+    number = parse_int(value)
+    if number is None or not 1 <= number <= 4:
+        log.add(table, "trimestre", row, value, "se espera un trimestre entero del 1 al 4")
+        return None
+    return number
+
+
+def parse_programacion(table: RawTable, log: ProblemLog) -> list[Programacion]:
+    """Typed rows of ``programacion``."""
+    if not _check_columns(table, log):
+        return []
+    out = []
+    for row, values in table.rows:
+        quarter = _quarter(table, row, values["trimestre"], log)
+        programado = parse_int(values["programado"])
+        if programado is None:
+            log.add(table, "programado", row, values["programado"], "se espera un número entero mayor o igual a 0")
+        if quarter is not None and programado is not None:
+            out.append(Programacion(values["indicador"], values["unidad_responsable"], quarter, programado, row))
+    return out
+
+
+def parse_registros(table: RawTable, log: ProblemLog) -> list[Registro]:
+    """Typed rows of ``registros``."""
+    if not _check_columns(table, log):
+        return []
+    out = []
+    for row, values in table.rows:
+        fecha = parse_date(values["fecha"])
+        if fecha is None:
+            log.add(table, "fecha", row, values["fecha"], "se espera una fecha que exista, escrita AAAA-MM-DD")
+            continue
+        out.append(
+            Registro(
+                folio=values["folio"],
+                indicador=values["indicador"],
+                unidad_responsable=values["unidad_responsable"],
+                fecha=fecha,
+                titulo=values["titulo"],
+                medio_verificacion=values["medio_verificacion"],
+                tipo=values.get("tipo", ""),
+                flujo=values.get("flujo", ""),
+                fila=row,
+            )
+        )
+    return out
+
+
+def parse_justificaciones(table: RawTable, log: ProblemLog) -> list[Justificacion]:
+    """Typed rows of ``justificaciones``."""
+    if not _check_columns(table, log):
+        return []
+    out = []
+    for row, values in table.rows:
+        quarter = _quarter(table, row, values["trimestre"], log)
+        if quarter is not None:
+            out.append(
+                Justificacion(
+                    values["indicador"], quarter, values["causa"], values["efecto"], values["otros_motivos"], row
+                )
+            )
+    return out
+
+
+def to_year_data(year: int, tables: dict[str, RawTable]) -> YearData:
+    """Typed records of one year from its raw tables (raises :class:`DataError`)."""
+    log = ProblemLog()
+    programacion = parse_programacion(tables["programacion"], log)
+    registros = parse_registros(tables["registros"], log)
+    justificaciones = (
+        parse_justificaciones(tables["justificaciones"], log) if "justificaciones" in tables else []
+    )
+    log.raise_if_any()
+    return YearData(
+        year=year,
+        programacion=tuple(programacion),
+        registros=tuple(registros),
+        justificaciones=tuple(justificaciones),
+        archivos={name: table.path for name, table in tables.items()},
+    )
+
+
+def load_year(data_dir: Path, year: int) -> YearData:
+    """Read and type the inputs of ``year`` from ``<data_dir>/<year>/``."""
+    return to_year_data(year, read_year(Path(data_dir), year))

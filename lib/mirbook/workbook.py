@@ -1,0 +1,86 @@
+"""Open the workbook of one period: params, the year's data, the previous year's, the evaluation.
+
+This is what notebooks and the command line call first; it is light (no Jupyter,
+no Great Expectations, no pandas), so ``mirbook indicadores`` stays fast.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import DataError
+from .indicators import Evaluation, evaluate
+from .model import Mir, Organizacion, Period, YearData
+from .params import load_mir, load_organizacion
+from .paths import params_dir as default_params_dir
+from .paths import resolve_dir
+from .records import load_year
+
+
+@dataclass(frozen=True)
+class Params:
+    """The MIR and the organisation, as loaded from ``params/``."""
+
+    mir: Mir
+    organizacion: Organizacion
+    folder: Path
+
+
+def load_params(folder: Path | None = None) -> Params:
+    """Load ``mir.yaml`` and ``organizacion.yaml`` from ``folder`` (default ``params/``)."""
+    folder = Path(folder) if folder else default_params_dir()
+    mir = load_mir(folder / "mir.yaml")
+    return Params(mir, load_organizacion(folder / "organizacion.yaml", mir), folder)
+
+
+@dataclass(frozen=True)
+class Workbook:
+    """Everything a report of one period needs."""
+
+    period: Period
+    params: Params
+    data_dir: Path
+    data: YearData
+    evaluation: Evaluation
+    previous: YearData | None
+    previous_evaluation: Evaluation | None
+    previous_error: str | None
+
+    @property
+    def mir(self) -> Mir:
+        return self.params.mir
+
+    @property
+    def organizacion(self) -> Organizacion:
+        return self.params.organizacion
+
+
+def open_workbook(
+    year: int | str,
+    period: int | str,
+    data_dir: str | Path | None = None,
+    params_dir: str | Path | None = None,
+) -> Workbook:
+    """Load and evaluate one period (``period`` as ``"T3"``), plus the same period a year earlier."""
+    when = Period.parse(year, period)
+    folder = resolve_dir(data_dir, "data")
+    params = load_params(Path(params_dir) if params_dir else None)
+    data = load_year(folder, when.year)
+    previous, previous_evaluation, previous_error = None, None, None
+    if (folder / str(when.year - 1)).is_dir():
+        try:
+            previous = load_year(folder, when.year - 1)
+            previous_evaluation = evaluate(params.mir, previous, when.previous_year())
+        except DataError as exc:
+            previous_error = str(exc)
+    return Workbook(
+        period=when,
+        params=params,
+        data_dir=folder,
+        data=data,
+        evaluation=evaluate(params.mir, data, when),
+        previous=previous,
+        previous_evaluation=previous_evaluation,
+        previous_error=previous_error,
+    )
