@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import MirbookError
+from .errors import MirbookError, UsageError
 
 _SPANISH = {
     "usage: ": "uso: ",
@@ -60,6 +60,41 @@ def cmd_indicadores(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    """Validate, execute the notebooks, render and archive one period (or every period)."""
+    from .model import Period
+    from .paths import resolve_dir
+    from .pipeline import Runner, periods_with_data, summary
+
+    if args.all:
+        if args.year or args.period:
+            raise UsageError("Use --all sin --year ni --period.")
+    elif not (args.year and args.period):
+        raise UsageError("Indique --year y --period (por ejemplo --year 2026 --period T3), o --all.")
+    data_dir = resolve_dir(args.data_dir, "data")
+    periods = periods_with_data(data_dir) if args.all else [Period.parse(args.year, args.period)]
+    runner = Runner(data_dir, resolve_dir(args.reports_dir, "reports"), jobs=args.jobs, timeout=args.timeout)
+    for period in periods:
+        print(summary(runner.run(period)))
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Re-hash the archive against its manifests."""
+    from .archive import verify
+    from .paths import resolve_dir
+
+    reports_dir = resolve_dir(args.reports_dir, "reports")
+    checked, problems = verify(reports_dir)
+    if problems:
+        print(f"El archivo {reports_dir} tiene {len(problems)} diferencia(s) con sus manifiestos:", file=sys.stderr)
+        for problem in problems:
+            print(f"  - {problem.message(reports_dir)}", file=sys.stderr)
+        return 1
+    print(f"Archivo íntegro: {checked} revisión(es) verificadas en {reports_dir}; todo coincide con los manifiestos.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command."""
     parser = _Parser(
@@ -73,13 +108,20 @@ def build_parser() -> argparse.ArgumentParser:
     _add_period(ind)
     ind.add_argument("--out", default=None, help="archivo CSV de salida (por omisión: la salida estándar)")
     ind.set_defaults(handler=cmd_indicadores)
-    for register in _EXTRA_COMMANDS:
-        register(sub)
+    run = sub.add_parser("run", help="valida, ejecuta los cuadernos, genera HTML y PDF y archiva el periodo")
+    run.add_argument("--year", default=None, help="año, por ejemplo 2026")
+    run.add_argument("--period", default=None, help="periodo: T1, T2, T3 o T4")
+    run.add_argument("--all", action="store_true", help="todos los periodos con datos")
+    run.add_argument("--data-dir", default=None, help="carpeta de datos (por omisión: data/ del proyecto)")
+    run.add_argument("--reports-dir", default=None, help="carpeta del archivo (por omisión: reports/ del proyecto)")
+    run.add_argument("--jobs", type=int, default=None, help="procesos en paralelo (por omisión: los núcleos)")
+    run.add_argument("--timeout", type=int, default=600, help="tiempo máximo por celda, en segundos")
+    run.set_defaults(handler=cmd_run)
+
+    ver = sub.add_parser("verify", help="comprueba el archivo de reportes contra sus manifiestos")
+    ver.add_argument("--reports-dir", default=None, help="carpeta del archivo (por omisión: reports/)")
+    ver.set_defaults(handler=cmd_verify)
     return parser
-
-
-#: Further sub-commands register themselves here (``run``, ``validate``, ``verify``).
-_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -59,3 +59,11 @@ def year_dir(data_dir: Path, year: int, must_exist: bool = True) -> Path:
 def period_dir(reports_dir: Path, period: Period) -> Path:
     """``<reports_dir>/<year>/T<q>``, the archive folder of one period."""
     return Path(reports_dir) / str(period.year) / period.label
+
+
+DEMO_MARKER = "DEMO"
+
+
+def is_demo_data(data_dir: Path) -> bool:
+    """Whether a data folder holds the synthetic demo data (it carries a ``DEMO`` marker file)."""
+    return (Path(data_dir) / DEMO_MARKER).is_file()

@@ -1,0 +1,294 @@
+"""The archive of reports: ``<reports>/<year>/T<q>/``, written atomically, never losing a revision.
+
+Layout of one period folder::
+
+    T3/
+      index.html            navigation page (regenerated from the manifests, see mirbook.site)
+      manifest.json         what this revision was made from and what it contains (sha256)
+      00_resumen.html/.pdf  … one HTML and one PDF per notebook
+      indicadores.csv, validacion.html
+      cuadernos/            the executed notebooks
+      revisiones/r001/      earlier revisions, each whole, exactly as it was archived
+
+Rules:
+
+* A revision is built complete in a staging folder inside the reports folder and then
+  swapped into place with one atomic ``renameat2(RENAME_EXCHANGE)`` (or, where that is
+  not available, two renames that the next run completes if interrupted).
+* Artifacts are immutable and listed with their sha256 in ``manifest.json``;
+  ``index.html`` pages are navigation, rebuilt from the manifests, and not hashed.
+* One run at a time per reports folder (``flock`` on the folder itself).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import Period
+from .paths import period_dir
+
+MANIFEST = "manifest.json"
+REVISIONS = "revisiones"
+NOTEBOOKS_SUBDIR = "cuadernos"
+STAGING = ".staging"
+NAV_PAGE = "index.html"
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_atomic(path: Path, data: bytes | str) -> bool:
+    """Write ``path`` through a temporary file and ``os.replace``; skip when unchanged.
+
+    Returns whether the file was (re)written.
+    """
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    if path.is_file() and path.read_bytes() == payload:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def artifact_files(folder: Path) -> list[Path]:
+    """The artifacts of one revision folder (not its navigation pages, manifest or older revisions)."""
+    out = []
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder)
+        if not path.is_file() or rel.parts[0] == REVISIONS or path.name in (MANIFEST, NAV_PAGE):
+            continue
+        out.append(path)
+    return out
+
+
+def hash_outputs(folder: Path) -> dict[str, str]:
+    """``{relative path: sha256}`` of every artifact of a revision folder."""
+    return {path.relative_to(folder).as_posix(): sha256_file(path) for path in artifact_files(folder)}
+
+
+def read_manifest(folder: Path) -> dict | None:
+    """The manifest of a revision folder, or ``None``."""
+    path = folder / MANIFEST
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def manifest_bytes(manifest: dict) -> bytes:
+    """Stable JSON encoding of a manifest."""
+    return (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+@contextmanager
+def locked(reports_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the reports folder for the duration of a run."""
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(reports_dir, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            from .errors import MirbookError
+
+            raise MirbookError(f"Otro proceso de mirbook está escribiendo en {reports_dir}; espere a que termine.") from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def recover(reports_dir: Path) -> None:
+    """Finish or undo what an interrupted run left: restore swapped-out folders, drop staging."""
+    if not reports_dir.is_dir():
+        return
+    for old in reports_dir.glob("*/.T[1-4].old-*"):
+        target = old.parent / old.name[1:3]
+        if not target.exists():
+            os.rename(old, target)
+        else:
+            shutil.rmtree(old, ignore_errors=True)
+    staging = reports_dir / STAGING
+    if staging.is_dir():
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+@contextmanager
+def staging_dir(reports_dir: Path, period: Period) -> Iterator[Path]:
+    """A fresh staging folder on the archive's filesystem; removed whatever happens."""
+    root = reports_dir / STAGING
+    root.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=f"{period.year}-{period.label}-", dir=root))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        try:
+            root.rmdir()
+        except OSError:
+            pass
+
+
+def _libc_exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two paths with renameat2(RENAME_EXCHANGE); False if unsupported."""
+    name = ctypes.util.find_library("c")
+    if not name:
+        return False
+    libc = ctypes.CDLL(name, use_errno=True)
+    func = getattr(libc, "renameat2", None)
+    if func is None:
+        return False
+    result = func(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    if ctypes.get_errno() in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(b))
+
+
+def swap_into_place(new: Path, target: Path) -> None:
+    """Make ``new`` be ``target`` in one step; the old content of ``target`` is discarded."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists():
+        os.rename(new, target)
+        return
+    if _libc_exchange(new, target):
+        shutil.rmtree(new)
+        return
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    os.rename(target, old)
+    os.rename(new, target)
+    shutil.rmtree(old)
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def carry_history(current: Path, staged: Path, revision: int) -> list[str]:
+    """Put every earlier revision into ``staged/revisiones``: the old ones as they are, and the
+    current top level as ``r<revision>``. Returns the relative names of all earlier revisions."""
+    names = []
+    old_revisions = current / REVISIONS
+    if old_revisions.is_dir():
+        for path in sorted(old_revisions.rglob("*")):
+            if path.is_file():
+                _link_or_copy(path, staged / REVISIONS / path.relative_to(old_revisions))
+        names = sorted(f"{REVISIONS}/{p.name}" for p in old_revisions.iterdir() if p.is_dir())
+    name = f"{REVISIONS}/r{revision:03d}"
+    for path in sorted(current.rglob("*")):
+        rel = path.relative_to(current)
+        if path.is_file() and rel.parts[0] != REVISIONS:
+            _link_or_copy(path, staged / name / rel)
+    return sorted(set(names + [name]))
+
+
+def period_revisions(folder: Path) -> list[Path]:
+    """Every revision folder of a period: the earlier ones, then the top level (newest)."""
+    older = sorted(p for p in (folder / REVISIONS).iterdir() if p.is_dir()) if (folder / REVISIONS).is_dir() else []
+    return older + ([folder] if (folder / MANIFEST).is_file() else [])
+
+
+def archived_periods(reports_dir: Path) -> list[Period]:
+    """Every period with an archived report, newest first."""
+    out = []
+    if not reports_dir.is_dir():
+        return out
+    for year_folder in reports_dir.iterdir():
+        if not (year_folder.is_dir() and year_folder.name.isdigit() and len(year_folder.name) == 4):
+            continue
+        for quarter in (1, 2, 3, 4):
+            if (year_folder / f"T{quarter}" / MANIFEST).is_file():
+                out.append(Period(int(year_folder.name), quarter))
+    return sorted(out, reverse=True)
+
+
+@dataclass(frozen=True)
+class VerifyProblem:
+    """One difference between the archive and its manifests."""
+
+    folder: Path
+    path: str
+    kind: str  # "modificado" | "falta" | "no_listado" | "manifiesto"
+
+    def message(self, reports_dir: Path) -> str:
+        """Spanish description."""
+        where = self.folder.relative_to(reports_dir).as_posix()
+        texts = {
+            "modificado": "su contenido cambió (sha256 distinto al del manifiesto)",
+            "falta": "falta (está en el manifiesto)",
+            "no_listado": "no está en el manifiesto",
+            "manifiesto": "el manifiesto no se puede leer",
+        }
+        return f"{where}/{self.path}: {texts[self.kind]}"
+
+
+def verify(reports_dir: Path) -> tuple[int, list[VerifyProblem]]:
+    """Re-hash every revision of every period against its manifest.
+
+    Returns the number of revisions checked and the problems found.
+    """
+    problems: list[VerifyProblem] = []
+    checked = 0
+    if not reports_dir.is_dir():
+        return 0, problems
+    folders = []
+    for year_folder in sorted(p for p in reports_dir.iterdir() if p.is_dir() and p.name.isdigit()):
+        for period_folder in sorted(p for p in year_folder.iterdir() if p.is_dir() and p.name[:1] == "T"):
+            folders.extend(period_revisions(period_folder))
+    for folder in folders:
+        checked += 1
+        manifest = read_manifest(folder)
+        if manifest is None or not isinstance(manifest.get("salidas"), dict):
+            problems.append(VerifyProblem(folder, MANIFEST, "manifiesto"))
+            continue
+        expected = manifest["salidas"]
+        actual = {p.relative_to(folder).as_posix(): p for p in artifact_files(folder)}
+        for rel, digest in sorted(expected.items()):
+            if rel not in actual:
+                problems.append(VerifyProblem(folder, rel, "falta"))
+            elif sha256_file(actual[rel]) != digest:
+                problems.append(VerifyProblem(folder, rel, "modificado"))
+        for rel in sorted(set(actual) - set(expected)):
+            problems.append(VerifyProblem(folder, rel, "no_listado"))
+    return checked, problems
+
+
+def current_manifest(reports_dir: Path, period: Period) -> dict | None:
+    """The manifest of the newest revision of a period, if archived."""
+    return read_manifest(period_dir(reports_dir, period))
