@@ -24,7 +24,6 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 	@if git rev-parse --git-dir >/dev/null 2>&1; then \
 		git config filter.nbstripout.clean "$(CURDIR)/$(BIN)/nbstripout" && \
 		git config filter.nbstripout.smudge cat && \
-		git config filter.nbstripout.required true && \
 		git config diff.ipynb.textconv "$(CURDIR)/$(BIN)/nbstripout -t"; fi
 	@touch $(STAMP)
 	@echo "Entorno listo."

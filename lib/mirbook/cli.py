@@ -60,6 +60,39 @@ def cmd_indicadores(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check the input files of one period alone: errors to stderr, exit 1 when there are any."""
+    from .model import Period
+    from .paths import resolve_dir
+    from .workbook import load_params
+
+    period = Period.parse(args.year, args.period)
+    data_dir = resolve_dir(args.data_dir, "data")
+    params = load_params()
+    from .validation import validate  # imports Great Expectations: only on this path
+
+    result = validate(data_dir, period, params)
+    for line in result.errors:
+        print(f"Error: {line}", file=sys.stderr)
+    for line in result.warnings:
+        print(f"Advertencia: {line}", file=sys.stderr)
+    for line in result.infos:
+        print(f"Información: {line}")
+    if not result.ok:
+        print(
+            f"Validación con errores: {len(result.errors)} problema(s) en los datos de {period} "
+            f"({result.failed} de {len(result.outcomes)} expectativas no se cumplieron). "
+            "Corrija los archivos y vuelva a validar.",
+            file=sys.stderr,
+        )
+        return 1
+    print(
+        f"Validación correcta: {result.passed} expectativas cumplidas en {len(result.files)} archivo(s) "
+        f"de {data_dir / str(period.year)} para {period}; {len(result.warnings)} advertencia(s)."
+    )
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Validate, execute the notebooks, render and archive one period (or every period)."""
     from .model import Period
@@ -108,6 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_period(ind)
     ind.add_argument("--out", default=None, help="archivo CSV de salida (por omisión: la salida estándar)")
     ind.set_defaults(handler=cmd_indicadores)
+    val = sub.add_parser("validate", help="solo valida los datos de entrada de un periodo")
+    _add_period(val)
+    val.set_defaults(handler=cmd_validate)
     run = sub.add_parser("run", help="valida, ejecuta los cuadernos, genera HTML y PDF y archiva el periodo")
     run.add_argument("--year", default=None, help="año, por ejemplo 2026")
     run.add_argument("--period", default=None, help="periodo: T1, T2, T3 o T4")

@@ -7,7 +7,10 @@ notebook, the cell and the error, in Spanish.
 
 from __future__ import annotations
 
+import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +31,7 @@ class NotebookJob:
     footer: dict
     timeout: int
     cwd: Path
+    log: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,7 @@ def execute(job: NotebookJob) -> float:
             str(job.executed),
             parameters=job.parameters,
             kernel_name="python3",
+            language="python",
             progress_bar=False,
             log_output=False,
             execution_timeout=job.timeout,
@@ -91,10 +96,35 @@ def render(job: NotebookJob) -> float:
     return time.perf_counter() - start
 
 
+@contextmanager
+def stderr_to(path: Path | None) -> Iterator[None]:
+    """Send this process's (and its kernels') standard error to ``path`` for the duration."""
+    if path is None:
+        yield
+        return
+    import sys
+
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(path, "ab") as log:
+        os.dup2(log.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
 def build(job: NotebookJob) -> NotebookOutcome:
-    """Execute then render one notebook (the unit of work of a worker process)."""
-    seconds_execute = execute(job)
-    seconds_render = render(job)
+    """Execute then render one notebook (the unit of work of a worker process).
+
+    Kernel chatter goes to ``job.log`` (outside the archive); a failure is reported
+    through the raised :class:`MirbookError`.
+    """
+    with stderr_to(job.log):
+        seconds_execute = execute(job)
+        seconds_render = render(job)
     return NotebookOutcome(job.source.stem, job.executed, job.html, job.pdf, seconds_execute, seconds_render)
 
 

@@ -8,7 +8,7 @@ CSV output uses a plain decimal point; text for people uses es-MX conventions
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -59,3 +59,15 @@ def date_es(value: date) -> str:
 def period_es(year: int, quarter: int) -> str:
     """``tercer trimestre de 2026``."""
     return f"{NOMBRES_TRIMESTRE[quarter]} trimestre de {year}"
+
+
+def datetime_es(moment: datetime | str) -> str:
+    """``21 de noviembre de 2026, 10:15 (UTC-06:00)``; accepts an ISO string."""
+    if isinstance(moment, str):
+        try:
+            moment = datetime.fromisoformat(moment)
+        except ValueError:
+            return moment
+    offset = moment.strftime("%z")
+    zone = f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
+    return f"{date_es(moment.date())}, {moment:%H:%M} ({zone})"

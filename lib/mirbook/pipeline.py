@@ -30,7 +30,7 @@ from pathlib import Path
 from . import __version__, archive
 from .errors import DataError, MirbookError
 from .execute import NotebookJob, NotebookOutcome, build, notebook_title
-from .formatting import date_es, period_es
+from .formatting import datetime_es, period_es
 from .model import Period
 from .paths import is_demo_data, notebooks_dir, period_dir, project_root
 from .sources import year_files
@@ -56,13 +56,6 @@ def now() -> datetime:
     if epoch and epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
     return datetime.now(timezone.utc).astimezone()
-
-
-def human_time(moment: datetime) -> str:
-    """``21 de noviembre de 2026, 10:15 (UTC-06:00)``."""
-    offset = moment.strftime("%z")
-    zone = f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
-    return f"{date_es(moment.date())}, {moment:%H:%M} ({zone})"
 
 
 def code_files() -> list[Path]:
@@ -276,7 +269,7 @@ class Runner:
         sources = ", ".join(p.name for p in year_files(self.data_dir, period.year))
         footer = {
             "fuente": f"{self.data_dir.name}/{period.year}: {sources}",
-            "generado": human_time(started),
+            "generado": datetime_es(started),
             "demo": "1" if demo else "",
         }
         header = f"{self.params.mir.programa} — {self.params.mir.institucion} — {period_es(period.year, period.quarter)}"
@@ -292,6 +285,7 @@ class Runner:
                 footer=footer,
                 timeout=self.timeout,
                 cwd=nb.parent,
+                log=staged.parent / f"{nb.stem}.log",
             )
             for nb in self.notebooks
         ]
@@ -305,7 +299,7 @@ class Runner:
 
         self.log("[3/4] Escribiendo indicadores.csv y validacion.html…")
         write_csv(workbook.evaluation, staged / "indicadores.csv")
-        html = render_validation_html(validation, human_time(started), demo=is_demo_data(self.data_dir))
+        html = render_validation_html(validation, datetime_es(started), demo=is_demo_data(self.data_dir))
         (staged / "validacion.html").write_text(html, encoding="utf-8")
 
 

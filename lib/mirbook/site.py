@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import archive
-from .formatting import NOMBRES_TRIMESTRE
+from .formatting import NOMBRES_TRIMESTRE, datetime_es
 from .model import Period
 from .paths import period_dir
 from .style import SEMAFOROS
@@ -135,10 +135,10 @@ def _period_page(rev: Revision, depth: int, newest: Revision, previous: Revision
         notebooks=notebooks,
         counts=rev.manifest.get("semaforos", {}),
         changes=_changes(rev, previous),
-        history=[(h.number, rel(h.folder) + "/index.html", h.manifest.get("fin", "")) for h in history],
+        history=[(h.number, rel(h.folder) + "/index.html", datetime_es(h.manifest.get("fin", ""))) for h in history],
         demo=bool(rev.manifest.get("demo")),
         fuente=", ".join(sorted(k for k in rev.manifest.get("entradas", {}) if k.startswith(f"datos/{rev.period.year}/"))),
-        generado=rev.manifest.get("fin", ""),
+        generado=datetime_es(rev.manifest.get("fin", "")),
     )
 
 
@@ -176,7 +176,7 @@ def rebuild_site(reports_dir: Path) -> list[Path]:
         label=_label,
         period_dir=lambda p: f"{p.year}/{p.label}",
         demo=any(s[1].manifest.get("demo") for s in summaries),
-        generado=latest,
+        generado=datetime_es(latest) if latest else "",
         fuente="manifiestos de cada periodo archivado (manifest.json)",
     )
     if archive.write_atomic(reports_dir / archive.NAV_PAGE, html):

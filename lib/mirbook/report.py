@@ -1,0 +1,465 @@
+"""What the report notebooks call: one line per block of the report.
+
+The notebooks in ``notebooks/`` hold narrative and calls into this module only::
+
+    from mirbook import report
+    wb = report.open(year, period, data_dir)
+    report.portada(wb)                 # title, demo banner, semáforo of the scope
+    report.arbol_mir(wb)               # the MIR tree coloured by semáforo
+    report.tabla_indicadores(wb)       # the indicator table
+    report.avisos(wb)                  # the warnings
+    report.indicador(wb, "A1.1")       # everything about one indicator
+
+Every display function has a ``*_html`` twin that returns the HTML text (used by
+the tests and by anyone who wants the block without Jupyter). The HTML is built
+with Jinja2 templates (``templates/report/``) in an environment that
+**autoescapes** every value, so titles, justifications, evidence and any other
+user text are always escaped. The chart is an SVG embedded as a ``data:`` URI.
+
+Nothing here writes files.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
+
+from . import charts, style
+from .formatting import date_es, int_es, pct_es, period_es, round2
+from .indicators import (
+    IndicatorResult,
+    by_flujo,
+    by_quarter,
+    by_tipo,
+    by_unidad,
+    justifications,
+    products,
+    programado,
+)
+from .model import Indicator
+from .paths import is_demo_data
+from .workbook import Workbook, open_workbook
+
+_URL_RE = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
+
+
+# --- entry points ------------------------------------------------------------------------------
+
+
+def open(year: int | str, period: int | str, data_dir: str | Path | None = None) -> Workbook:  # noqa: A001
+    """Load and evaluate the period (``data_dir`` None: the project's ``data/``) and set up the charts."""
+    charts.setup()
+    return open_workbook(year, period, data_dir)
+
+
+def is_demo(source: Workbook | str | Path) -> bool:
+    """Whether a workbook (or a data folder) holds the synthetic demo data.
+
+    The rule is the project's one (:func:`mirbook.paths.is_demo_data`): the data folder
+    carries a ``DEMO`` marker file, as ``data/DEMO`` does. The marker travels with the
+    data, so a copy of the demo elsewhere is still flagged, and real data in a folder
+    without the marker is not. The banner of the notebooks, the page footer and the
+    archive's manifest all follow this same rule.
+    """
+    return is_demo_data(Path(source.data_dir if isinstance(source, Workbook) else source))
+
+
+def _show(html: str) -> None:
+    from IPython.display import HTML, display
+
+    display(HTML(html))
+
+
+# --- templates ---------------------------------------------------------------------------------
+
+
+def _fraction_text(value: Fraction | int) -> str:
+    """A threshold or count of points: ``10`` or ``12.50``."""
+    value = Fraction(value)
+    return int_es(int(value)) if value.denominator == 1 else f"{round2(value):,.2f}"
+
+
+def _date_short(value) -> str:
+    """``02/01/2026``: the es-MX short date, for dense tables."""
+    return f"{value.day:02d}/{value.month:02d}/{value.year}"
+
+
+@lru_cache(maxsize=1)
+def _env():
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(style.TEMPLATES_DIR / "report")),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters.update(pct=pct_es, entero=int_es, fecha=date_es, fecha_corta=_date_short, numero=_fraction_text)
+    env.tests["url"] = lambda value: bool(_URL_RE.fullmatch(str(value).strip()))
+    env.globals.update(SEMAFOROS=style.SEMAFOROS, nivel_corto=_nivel_corto)
+    return env
+
+
+def _render(template: str, **context) -> str:
+    return _env().get_template(template).render(**context)
+
+
+# --- small helpers -----------------------------------------------------------------------------
+
+
+def _nivel_corto(result: IndicatorResult) -> str:
+    """``Fin``, ``Propósito``, ``Componente 1``, ``Actividad 1.1``."""
+    number = re.sub(r"^[^0-9]*", "", result.clave)
+    return f"{result.indicator.nivel} {number}".strip()
+
+
+def _scope(wb: Workbook, componente: str | None) -> list[IndicatorResult]:
+    """Results of one component (its indicator and its activities), or of the whole MIR (``None``)."""
+    if componente is None:
+        return list(wb.evaluation.results)
+    claves = [i.clave for i in wb.mir.of_component(componente)]
+    if not claves:
+        raise KeyError(f"componente desconocido: {componente}")
+    return [wb.evaluation.get(c) for c in claves]
+
+
+def _umbrales(indicators: list[Indicator]) -> dict[str, str]:
+    verdes = {i.umbral_verde for i in indicators}
+    rojos = {i.umbral_rojo for i in indicators}
+    if len(verdes) == 1 and len(rojos) == 1:
+        return {"verde": _fraction_text(verdes.pop()), "rojo": _fraction_text(rojos.pop())}
+    return {"verde": "el umbral verde de cada indicador", "rojo": "el umbral rojo de cada indicador"}
+
+
+def _files(wb: Workbook) -> dict[str, str]:
+    """Display names of the input files: ``2026/registros.csv``."""
+    out = {}
+    for name in ("programacion", "registros", "justificaciones"):
+        path = wb.data.archivos.get(name)
+        out[name] = f"{path.parent.name}/{path.name}" if path else f"{wb.period.year}/{name} (no se entregó)"
+    return out
+
+
+def _quarters_text(quarters) -> str:
+    labels = [f"T{q}" for q in sorted(quarters)]
+    if len(labels) <= 1:
+        return "".join(labels)
+    return ", ".join(labels[:-1]) + " y " + labels[-1]
+
+
+def _y(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " y " + items[-1]
+
+
+def _corte(wb: Workbook) -> str:
+    p = wb.period
+    return f"Cifras acumuladas del {date_es(p.start)} al {date_es(p.end)}."
+
+
+# --- page one ----------------------------------------------------------------------------------
+
+
+def _summary_sentence(wb: Workbook, results: list[IndicatorResult], alcance: str) -> str:
+    p = wb.period
+    reporting = [r for r in results if r.reporta]
+    evaluated = [r for r in reporting if r.semaforo != "no_aplica"]
+    parts = []
+    counts = {s: sum(1 for r in evaluated if r.semaforo == s) for s in ("verde", "amarillo", "rojo")}
+    detail = _y([f"{n} en {s}" for s, n in counts.items() if n])
+    if reporting:
+        parts.append(
+            f"En el {period_es(p.year, p.quarter)} reportan {len(reporting)} de los {len(results)} indicadores "
+            f"{alcance}" + (f": {detail}." if detail else ".")
+        )
+    else:
+        parts.append(f"Ninguno de los {len(results)} indicadores {alcance} reporta en el {period_es(p.year, p.quarter)}.")
+    sin_prog = [r.clave for r in reporting if r.semaforo == "no_aplica"]
+    if sin_prog:
+        parts.append(
+            f"{_y(sin_prog)} reporta{'n' if len(sin_prog) > 1 else ''} pero sin programación acumulada o sin "
+            "cumplimiento calculable: semáforo no aplica."
+        )
+    silent = [r.clave for r in results if not r.reporta]
+    if silent:
+        parts.append(
+            f"{_y(silent)} no reporta{'n' if len(silent) > 1 else ''} en este periodo por su frecuencia: "
+            "sus cifras se muestran como informativas (semáforo no aplica)."
+        )
+    return " ".join(parts)
+
+
+def portada_html(wb: Workbook, componente: str | None = None) -> str:
+    """Title, demo banner, cut-off date and the semáforo summary of the scope (page one)."""
+    p = wb.period
+    mir, org = wb.mir, wb.organizacion
+    results = _scope(wb, componente)
+    if componente is None:
+        titulo = f"Evaluación de la MIR — {period_es(p.year, p.quarter)}"
+        subtitulo = ""
+        titulo_semaforo = "Semáforo de la MIR"
+        alcance = "de la MIR"
+        unidades = []
+    else:
+        comp = next(c for c in mir.componentes if c.clave == componente)
+        unit = org.get(comp.unidad_responsable)
+        actividades = [r.clave for r in results if r.indicator.nivel == "Actividad"]
+        titulo = f"{comp.nombre} — {period_es(p.year, p.quarter)}"
+        nombre = f"{unit.nombre} ({unit.nombre_alterno})" if unit.nombre_alterno else unit.nombre
+        numeros = [re.sub(r"^[^0-9]*", "", a) for a in actividades]
+        subtitulo = f"{nombre}. " + (
+            f"Actividades {numeros[0]} a {numeros[-1]}." if len(numeros) > 1 else
+            (f"Actividad {numeros[0]}." if numeros else "")
+        )
+        titulo_semaforo = f"Semáforo del {comp.nombre}"
+        alcance = f"del {comp.nombre}"
+        claves = {r.clave for r in results}
+        unidades = [u for u in org.unidades if claves & set(u.puede_reportar)]
+    counts = {s: sum(1 for r in results if r.semaforo == s) for s in ("verde", "amarillo", "rojo", "no_aplica")}
+    return _render(
+        "portada.html.j2",
+        programa=mir.programa,
+        institucion=mir.institucion,
+        titulo=titulo,
+        subtitulo=subtitulo,
+        corte=_corte(wb),
+        unidades=unidades,
+        demo=is_demo(wb),
+        previous_error=wb.previous_error,
+        anio_anterior=p.year - 1,
+        titulo_semaforo=titulo_semaforo,
+        resumen=_summary_sentence(wb, results, alcance),
+        conteos=[{"semaforo": s, "n": n} for s, n in counts.items()],
+        resultados=results,
+        periodo=p,
+        umbrales=_umbrales([r.indicator for r in results]),
+    )
+
+
+def portada(wb: Workbook, componente: str | None = None) -> None:
+    """Display :func:`portada_html`."""
+    _show(portada_html(wb, componente))
+
+
+# --- MIR tree ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Nodo:
+    r: IndicatorResult
+    titulo: str
+    hijos: tuple[_Nodo, ...]
+
+
+def arbol_mir_html(wb: Workbook) -> str:
+    """The MIR tree (Fin → Propósito → Componentes → Actividades) with each semáforo, as static HTML."""
+
+    def build(clave: str | None) -> tuple[_Nodo, ...]:
+        return tuple(
+            _Nodo(r, _nivel_corto(r), build(i.clave))
+            for i in wb.mir.children(clave)
+            for r in [wb.evaluation.get(i.clave)]
+        )
+
+    return _render("arbol.html.j2", raices=build(None), periodo=wb.period)
+
+
+def arbol_mir(wb: Workbook) -> None:
+    """Display :func:`arbol_mir_html`."""
+    _show(arbol_mir_html(wb))
+
+
+# --- indicator table and warnings ----------------------------------------------------------------
+
+
+def tabla_indicadores_html(wb: Workbook, componente: str | None = None) -> str:
+    """The indicator table of the scope, with the same period of the previous year when it exists."""
+    p = wb.period
+    prev = wb.previous_evaluation
+    files = _files(wb)
+    filas = [{"r": r, "anterior": prev.get(r.clave) if prev else None} for r in _scope(wb, componente)]
+    if componente is None:
+        alcance = "de la MIR"
+    else:
+        alcance = "del " + next(c.nombre for c in wb.mir.componentes if c.clave == componente)
+    return _render(
+        "tabla.html.j2",
+        filas=filas,
+        periodo=p,
+        alcance=alcance,
+        fin_periodo=date_es(p.end),
+        anterior_label=f"{p.year - 1} {p.label}",
+        fuentes=f"{files['programacion']} (programado) y {files['registros']} (realizado)",
+    )
+
+
+def tabla_indicadores(wb: Workbook, componente: str | None = None) -> None:
+    """Display :func:`tabla_indicadores_html`."""
+    _show(tabla_indicadores_html(wb, componente))
+
+
+def avisos_html(wb: Workbook, componente: str | None = None) -> str:
+    """The warnings of the scope (the whole MIR includes the general ones) and the previous year's error."""
+    if componente is None:
+        selected = list(wb.evaluation.avisos)
+    else:
+        claves = {r.clave for r in _scope(wb, componente)}
+        selected = [a for a in wb.evaluation.avisos if a.indicador in claves]
+    return _render("avisos.html.j2", avisos=selected, previous_error=wb.previous_error)
+
+
+def avisos(wb: Workbook, componente: str | None = None) -> None:
+    """Display :func:`avisos_html`."""
+    _show(avisos_html(wb, componente))
+
+
+# --- one indicator -------------------------------------------------------------------------------
+
+
+def _result_sentence(r: IndicatorResult, umbrales: dict[str, str]) -> str:
+    f = r.figures
+    base = (
+        f"Realizado {int_es(f.realizado)} de {int_es(f.programado)} programado{'s' if f.programado != 1 else ''} "
+        f"del 1 de enero al {date_es(r.period.end)}"
+    )
+    if f.programado == 0:
+        return base + ": sin programación acumulada, el avance no se puede calcular."
+    text = f"{base}: avance de {pct_es(f.avance_pct)} frente a una meta de {pct_es(f.meta_pct)}"
+    if f.cumplimiento_pct is None:
+        return text + "; el cumplimiento no se puede calcular."
+    return (
+        text + f"; cumplimiento de {pct_es(f.cumplimiento_pct)}, desviación de "
+        f"{_fraction_text(f.desviacion)} puntos (umbral verde: {umbrales['verde']}; rojo: más de {umbrales['rojo']})."
+    )
+
+
+def _shares(rows: list[tuple[str, int]], empty_label: str) -> list[dict]:
+    total = sum(n for _, n in rows)
+    return [
+        {"nombre": name or empty_label, "n": n, "parte": Fraction(n * 100, total) if total else None}
+        for name, n in rows
+    ]
+
+
+def _rows_text(numbers: list[int]) -> str:
+    return ", ".join(str(n) for n in sorted(numbers))
+
+
+def _chart(wb: Workbook, r: IndicatorResult, rows, prev_rows) -> tuple[str, str]:
+    ind, p = r.indicator, wb.period
+    actual = [charts.Punto(q.trimestre, q.acumulado.avance_pct, q.acumulado.semaforo, q.reporta) for q in rows]
+    anterior = (
+        [charts.Punto(q.trimestre, q.acumulado.avance_pct, q.acumulado.semaforo, q.reporta) for q in prev_rows]
+        if prev_rows else None
+    )
+    barras = [
+        charts.Barra(
+            q,
+            programado(wb.data, ind.clave, q, exact=True),
+            rows[q - 1].trimestral.realizado if q <= p.quarter else None,
+        )
+        for q in range(1, 5)
+    ]
+    svg = charts.avance_svg(ind, r.meta_pct, p.year, actual, anterior, barras)
+    uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    puntos = "; ".join(f"T{q.trimestre}: {pct_es(q.acumulado.avance_pct)}" for q in rows)
+    alt = (
+        f"Gráfica del indicador {ind.clave}: avance acumulado por trimestre ({puntos}) frente a la meta de "
+        f"{pct_es(r.meta_pct)}, y productos programados y realizados en cada trimestre."
+    )
+    return uri, alt
+
+
+def indicador_html(wb: Workbook, clave: str) -> str:
+    """Everything about one indicator: result, ficha, avance chart and table, comparison with the
+    previous year, breakdowns by unidad, tipo and flujo, products with their evidence and source row,
+    justifications and warnings."""
+    p, mir, data = wb.period, wb.mir, wb.data
+    r = wb.evaluation.get(clave)
+    ind = r.indicator
+    files = _files(wb)
+    umbrales = _umbrales([ind])
+
+    rows = by_quarter(mir, ind, data, p)
+    prev_rows = by_quarter(mir, ind, wb.previous, p.previous_year()) if wb.previous is not None else None
+    anterior = wb.previous_evaluation.get(clave) if wb.previous_evaluation is not None else None
+    grafica, grafica_alt = _chart(wb, r, rows, prev_rows)
+
+    diferencia = ""
+    if anterior is not None and r.avance_pct is not None and anterior.avance_pct is not None:
+        delta = r.avance_pct - anterior.avance_pct
+        signo = "+" if delta > 0 else ("−" if delta < 0 else "")
+        diferencia = (
+            f"Diferencia de avance frente a {anterior.period.year} {anterior.period.label}: "
+            f"{signo}{_fraction_text(abs(delta))} puntos porcentuales."
+        )
+
+    unidades = []
+    for row in by_unidad(ind, data, p, wb.organizacion.claves):
+        try:
+            nombre = wb.organizacion.get(row.unidad).nombre
+        except KeyError:
+            nombre = "unidad no registrada en params/organizacion.yaml"
+        filas = [x.fila for x in data.programacion
+                 if x.indicador == clave and x.unidad_responsable == row.unidad and x.trimestre <= p.quarter]
+        unidades.append({"clave": row.unidad, "nombre": nombre, "figures": row.figures, "filas": _rows_text(filas)})
+
+    productos = products(ind, data, p)
+    tipos = []
+    if ind.tipos_producto or any(x.tipo for x in productos):
+        tipos = _shares(by_tipo(ind, data, p), "(sin tipo)")
+    flujos = _shares(by_flujo(ind, data, p), "(sin flujo)") if ind.flujos else []
+    if ind.unidad_responsable:
+        unit = wb.organizacion.get(ind.unidad_responsable)
+        responsable = f"{unit.nombre} ({unit.nombre_alterno})" if unit.nombre_alterno else unit.nombre
+    else:
+        responsable = f"{mir.institucion} (todas sus unidades)"
+
+    return _render(
+        "indicador.html.j2",
+        r=r,
+        ind=ind,
+        ancla="indicador-" + re.sub(r"[^A-Za-z0-9]+", "-", clave),
+        titulo_nivel=_nivel_corto(r),
+        periodo=p,
+        periodo_texto=period_es(p.year, p.quarter),
+        fin_periodo=date_es(p.end),
+        trimestres_reporte=_quarters_text(mir.frecuencias[ind.frecuencia]),
+        frase=_result_sentence(r, umbrales),
+        umbrales=umbrales,
+        responsable=responsable,
+        fuente_mir=mir.fuente,
+        grafica=grafica,
+        grafica_alt=grafica_alt,
+        hay_anterior=bool(prev_rows),
+        trimestres=[{"row": row, "actual": row.trimestre == p.quarter} for row in rows],
+        por_venir=[
+            {"trimestre": q, "programado": programado(data, clave, q, exact=True)}
+            for q in range(p.quarter + 1, 5)
+        ],
+        anterior=anterior,
+        diferencia=diferencia,
+        previous_error=wb.previous_error,
+        unidades=unidades,
+        tipos=tipos,
+        flujos=flujos,
+        productos=productos,
+        mostrar_tipo=bool(ind.flujos or tipos),
+        justificaciones=justifications(ind, data, p),
+        falta_justificacion=r.semaforo in ("amarillo", "rojo") and r.justificacion is None,
+        avisos=wb.evaluation.avisos_de(clave),
+        archivo_programacion=files["programacion"],
+        archivo_registros=files["registros"],
+        archivo_justificaciones=files["justificaciones"],
+    )
+
+
+def indicador(wb: Workbook, clave: str) -> None:
+    """Display :func:`indicador_html`."""
+    _show(indicador_html(wb, clave))

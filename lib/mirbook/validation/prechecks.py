@@ -1,0 +1,117 @@
+"""What Great Expectations cannot see: folders, files, encodings, unreadable content.
+
+Every table of the year is tried, so the user learns about all unreadable or
+missing files at once. Reading itself is :mod:`mirbook.sources`; this module only
+gathers its :class:`~mirbook.errors.DataError` lines and describes each check as an
+:class:`ExpectationOutcome` of the pseudo-table ``(archivos)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import DataError
+from ..paths import year_dir
+from ..sources import OPTIONAL_TABLES, REQUIRED_TABLES, RawTable, find_table, read_table
+from .outcomes import FILES_TABLE, ExpectationOutcome, FileInfo
+
+#: How each encoding is named for people.
+ENCODING_NAMES = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 con BOM",
+    "cp1252": "Windows-1252",
+    "latin-1": "Latin-1 (ISO-8859-1)",
+    "xlsx": "libro de Excel (.xlsx), primera hoja",
+}
+
+
+def encoding_name(encoding: str | None) -> str:
+    """The Spanish name of an encoding label from :mod:`mirbook.sources`."""
+    if encoding is None:
+        return "—"
+    return ENCODING_NAMES.get(encoding, encoding)
+
+
+@dataclass
+class Prechecked:
+    """The tables that could be read and what was found on the way."""
+
+    tables: dict[str, RawTable] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    infos: list[str] = field(default_factory=list)
+    outcomes: list[ExpectationOutcome] = field(default_factory=list)
+    file_info: list[FileInfo] = field(default_factory=list)
+
+    def outcome(self, filename: str, description: str, problems: list[str] | None = None) -> None:
+        """Record one pre-check; ``problems`` (Spanish lines) make it a failure and errors."""
+        problems = problems or []
+        self.errors.extend(problems)
+        self.outcomes.append(
+            ExpectationOutcome(
+                table=FILES_TABLE,
+                filename=filename,
+                column=None,
+                description=description,
+                success=not problems,
+                unexpected_count=len(problems),
+                message="\n".join(problems) or None,
+            )
+        )
+
+
+def run_prechecks(data_dir: Path, year: int) -> Prechecked:
+    """Find and read the tables of ``year`` in ``data_dir``; never raises for data problems."""
+    found = Prechecked()
+    description = f"existe la carpeta del año {year} en la carpeta de datos"
+    try:
+        folder = year_dir(Path(data_dir), year)
+    except DataError as exc:
+        found.outcome(f"{year}/", description, exc.problems)
+        return found
+    found.outcome(f"{year}/", description)
+
+    for name in REQUIRED_TABLES + OPTIONAL_TABLES:
+        required = name in REQUIRED_TABLES
+        exists = (
+            f"existe el archivo {name} (.csv o .xlsx)"
+            if required
+            else f"el archivo {name} (.csv o .xlsx, opcional) está o se omite"
+        )
+        try:
+            path = find_table(folder, name)
+        except DataError as exc:
+            found.outcome(f"{name}.csv / {name}.xlsx", exists, exc.problems)
+            continue
+        if path is None:
+            if required:
+                found.outcome(
+                    f"{name}.csv", exists,
+                    [f"Falta el archivo obligatorio {name}.csv (o {name}.xlsx) en la carpeta {folder}."],
+                )
+            else:
+                found.outcome(f"{name}.csv", exists)
+                found.infos.append(f"No se entregó {name}.csv (es opcional).")
+            continue
+        found.outcome(path.name, exists)
+        found.files.append(path)
+        readable = f"{path.name} se puede leer: no está vacío ni dañado, su texto se decodifica y tiene encabezados"
+        try:
+            table = read_table(name, path)
+        except DataError as exc:
+            found.outcome(path.name, readable, exc.problems)
+            found.file_info.append(FileInfo(name, path.name, None, None))
+            continue
+        except OSError as exc:
+            problem = f"{path.name}: no se puede leer el archivo ({exc.strerror or type(exc).__name__})."
+            found.outcome(path.name, readable, [problem])
+            found.file_info.append(FileInfo(name, path.name, None, None))
+            continue
+        found.outcome(path.name, readable)
+        found.tables[name] = table
+        found.file_info.append(FileInfo(name, path.name, table.encoding, len(table.rows)))
+        found.infos.append(
+            f"{path.name}: leído como {encoding_name(table.encoding)}, {len(table.rows)} fila(s) de datos."
+        )
+    return found

@@ -1,0 +1,179 @@
+"""The report notebooks: thin, parameterised, executed for real on the demo data and rendered.
+
+Each (notebook, period, data) is executed once per test session (``executed``
+caches it); the HTML of each is rendered once too.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from functools import lru_cache
+
+import nbformat
+import pytest
+
+from conftest import ROOT
+from test_render import pdf_facts
+from test_report_helpers import EVIL_TITLE, evil_data, tags_of
+
+# nbconvert re-serialises the page: quotes in text nodes come out bare (harmless there).
+EVIL_TITLE_IN_PAGE = '&lt;script&gt;alert(1)&lt;/script&gt; &amp; "x"' 
+
+NOTEBOOKS = ROOT / "notebooks"
+PARAMETERS_SOURCE = (
+    "# Parámetros (papermill los reemplaza al ejecutar el reporte)\n"
+    "year = 2026\n"
+    'period = "T3"\n'
+    "data_dir = None  # None: data/ del proyecto"
+)
+CLAVES = {
+    "00_resumen": ("FIN", "PROP"),
+    "10_componente_1": ("C1", "A1.1", "A1.2", "A1.3"),
+    "20_componente_2": ("C2", "A2.1", "A2.2", "A2.3"),
+}
+FOOTER = {"fuente": "data/2026: programacion.csv, registros.csv & <justificaciones>.csv",
+          "generado": "21 de noviembre de 2026, 09:30", "demo": "1"}
+ALLOWED_CALL = re.compile(r'report\.[a-z_]+\(wb(, (componente=)?"[A-Z0-9.]+")?\)')
+
+
+@lru_cache(maxsize=None)
+def executed(name: str, year: int, period: str, data_dir: str | None = None) -> nbformat.NotebookNode:
+    """Execute a notebook with papermill (once per session) and return the executed notebook."""
+    import papermill as pm
+
+    return pm.execute_notebook(
+        str(NOTEBOOKS / f"{name}.ipynb"),
+        None,
+        parameters={"year": year, "period": period, "data_dir": data_dir},
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(NOTEBOOKS),
+    )
+
+
+@lru_cache(maxsize=None)
+def rendered(name: str, year: int, period: str, data_dir: str | None = None) -> str:
+    from mirbook.render import notebook_to_html
+
+    footer = dict(FOOTER, demo="" if data_dir else "1")
+    return notebook_to_html(executed(name, year, period, data_dir), f"{name} {year} {period}", footer)
+
+
+# --- structure (no kernel) ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(CLAVES))
+def test_notebook_is_thin_and_parameterised(name):
+    nb = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    first = nb.cells[0]
+    assert first.cell_type == "code"
+    assert first.metadata.get("tags") == ["parameters"]
+    assert first.source == PARAMETERS_SOURCE
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    code = [c for c in nb.cells[1:] if c.cell_type == "code"]
+    assert code[0].source == "from mirbook import report\n\nwb = report.open(year, period, data_dir)"
+    for cell in code[1:]:
+        for line in cell.source.splitlines():
+            assert ALLOWED_CALL.fullmatch(line.strip()), f"{name}: logic in a cell: {line!r}"
+    assert any(c.cell_type == "markdown" for c in nb.cells)
+    for cell in nb.cells:
+        assert not cell.get("outputs"), f"{name}: stored outputs"
+    calls = "\n".join(c.source for c in code)
+    for clave in CLAVES[name]:
+        assert f'report.indicador(wb, "{clave}")' in calls
+    nbformat.validate(nb)
+
+
+# --- executed on the demo data ------------------------------------------------------------------
+
+CASES = [
+    ("00_resumen", 2026, "T3"),
+    ("10_componente_1", 2026, "T3"),
+    ("20_componente_2", 2026, "T3"),
+    ("00_resumen", 2025, "T4"),  # FIN and PROP report (anual), C1 and C2 too (semestral)
+]
+
+
+@pytest.mark.parametrize(("name", "year", "period"), CASES)
+def test_executed_notebook_renders_a_static_spanish_page(name, year, period):
+    nb = executed(name, year, period)
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            assert output.output_type != "error"
+            assert output.get("name") != "stderr", f"{name}: {output.get('text', '')[:300]}"
+    html = rendered(name, year, period)
+    assert html.startswith("<!DOCTYPE html>")
+    assert '<html lang="es">' in html
+    assert "<script" not in html.lower()
+    for tag, attrs in tags_of(html):
+        assert tag not in ("link", "iframe", "object", "embed", "script"), tag
+        if tag == "img":
+            assert attrs["src"].startswith("data:"), attrs["src"][:60]
+            assert attrs.get("alt")
+    assert not re.search(r'(src|href)="(https?:)?//', html.split("<body", 1)[1].replace('<a href="http', "<a "))
+    assert "report.open" not in html and "wb = " not in html  # no code
+    assert "In&nbsp;[" not in html and "Out[" not in html  # no prompts
+    for clave in CLAVES[name]:
+        assert f"{clave} · " in html  # the section heading of each indicator
+    for word in ("Verde", "Amarillo", "Rojo", "No aplica"):
+        assert word in html
+    assert "Datos sintéticos de demostración" in html.split("<body", 1)[1]
+    assert "Fuente de los datos: data/2026: programacion.csv, registros.csv &amp; &lt;justificaciones&gt;.csv" in html
+    assert "Generado: 21 de noviembre de 2026, 09:30" in html
+    assert "Ficha del indicador" in html and "Productos entregados" in html
+
+
+def test_resumen_page_one_content():
+    html = rendered("00_resumen", 2026, "T3")
+    body = html.split("<body", 1)[1]
+    title = body.index("Evaluación de la MIR — tercer trimestre de 2026")
+    summary = body.index("Semáforo de la MIR")
+    tree = body.index('class="arbol"')
+    table = body.index('class="tabla-indicadores"')
+    fin = body.index('id="indicador-FIN"')
+    assert title < summary < tree < table < fin
+    for clave in ("FIN", "PROP", "C1", "C2", "A1.1", "A1.2", "A1.3", "A2.1", "A2.2", "A2.3"):
+        assert f">{clave}<" in body[table:fin]
+    assert "A2.3: semáforo amarillo en T3 sin justificación" in body
+
+
+def test_demo_text_with_html_characters_is_escaped():
+    html = rendered("20_componente_2", 2026, "T3")
+    assert "Nota técnica: flujos &lt; 2024 &amp; tendencias" in html
+    assert "https://portales.segob.gob.mx/" in html
+
+
+def test_fin_and_prop_report_in_t4():
+    html = rendered("00_resumen", 2025, "T4")
+    assert "Evaluación de la MIR — cuarto trimestre de 2025" in html
+    assert "Desglose por flujo migratorio" in html
+    assert "No hay datos de 2024 para comparar." in html
+
+
+def test_user_text_is_escaped_in_the_executed_report(tmp_path_factory):
+    data = evil_data(tmp_path_factory.mktemp("evil"))
+    html = rendered("10_componente_1", 2026, "T3", str(data))
+    assert EVIL_TITLE not in html
+    assert EVIL_TITLE_IN_PAGE in html
+    assert "<script" not in html.lower()
+    assert "Datos sintéticos de demostración" not in html.split("<body", 1)[1]
+    assert "No hay datos de 2025 para comparar." in html
+
+
+def test_resumen_pdf_is_a4_with_header_and_page_numbers(tmp_path):
+    from mirbook.render import html_to_pdf
+
+    out = tmp_path / "00_resumen.pdf"
+    html_to_pdf(rendered("00_resumen", 2026, "T3"), out, "MIR · Unidad de Política Migratoria — T3 2026")
+    facts = pdf_facts(out)
+    assert facts["a4"] and facts["pages"] >= 3
+    if shutil.which("pdftotext"):
+        first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-layout", str(out), "-"],
+                               capture_output=True, text=True, check=True).stdout
+        assert "MIR · Unidad de Política Migratoria — T3 2026" in first
+        assert "Evaluación de la MIR — tercer trimestre de 2026" in first
+        assert "Semáforo de la MIR" in first
+        assert re.search(r"Página 1 de \d+", first)
+        assert "Datos sintéticos de demostración" in first
