@@ -338,43 +338,50 @@ def programacion_checks(params: Params, year: int) -> list[Check]:
     ]
 
 
-def _tipo_checks(params: Params) -> list[Check]:
-    """A product ``tipo``, when given, is one of its indicator's (error); indicators that define
-    no tipos should leave it empty (a warning: the contract does not forbid it)."""
-    admitted = _pairs_by_indicator(params)["tipo"]
-    with_tipos = [clave for clave, tipos in admitted.items() if tipos]
-    without = [clave for clave, tipos in admitted.items() if not tipos]
+#: How each per-indicator value column is spoken of: (what a value is, what an indicator without values does).
+_VALUE_WORDS = {
+    "tipo": ("un tipo de producto", "no clasifica sus productos por tipo"),
+    "flujo": ("un flujo migratorio", "no lleva flujo migratorio"),
+}
+
+
+def _indicator_value_checks(params: Params, column: str) -> list[Check]:
+    """``column`` (tipo, flujo), when given, is one of its row indicator's values (an error);
+    indicators that define none should leave it empty (a warning: the contract does not forbid it)."""
+    admitted = _pairs_by_indicator(params)[column]
+    defining = [clave for clave, values in admitted.items() if values]
+    others = [clave for clave, values in admitted.items() if not values]
+    what, none_text = _VALUE_WORDS[column]
 
     def expected(rows: pd.DataFrame) -> str:
         clave = str(rows["indicador"].iloc[0])
-        return f"el indicador {clave} admite estos tipos de producto: {_words(admitted[clave])} (o la celda vacía)"
+        return f"se espera {what} de {clave}: {_words(admitted[clave])} (o la celda vacía)"
 
-    def expected_none(rows: pd.DataFrame) -> str:
-        clave = str(rows["indicador"].iloc[0])
-        return f"el indicador {clave} no clasifica sus productos por tipo; el valor se ignora"
+    def ignored(rows: pd.DataFrame) -> str:
+        return f"el indicador {rows['indicador'].iloc[0]} {none_text}; el valor se ignora"
 
     checks = [
         Check(
-            "registros", ("tipo",),
-            "«tipo» está vacío o es un tipo de producto del indicador de su fila ("
-            + _by_indicator_text({c: admitted[c] for c in with_tipos}, "sin tipo") + ")",
+            "registros", (column,),
+            f"«{column}» está vacío o es {what} del indicador de su fila ("
+            + _by_indicator_text({c: admitted[c] for c in defining}, f"sin {column}") + ")",
             expected,
             E.ExpectColumnValuesToBeInSet(
-                column=DERIVED_PREFIX + "indicador_tipo",
-                value_set=sorted(_pair(c, t) for c in with_tipos for t in admitted[c]),
-                row_condition=Column("indicador").is_in(with_tipos),
+                column=f"{DERIVED_PREFIX}indicador_{column}",
+                value_set=sorted(_pair(c, v) for c in defining for v in admitted[c]),
+                row_condition=Column("indicador").is_in(defining),
             ),
             needs=("indicador",),
             group_by=("indicador",),
         )
     ]
-    if without:
+    if others:
         checks.append(
             Check(
-                "registros", ("tipo",),
-                f"«tipo» está vacío en las filas de {', '.join(without)} (no clasifican por tipo)",
-                expected_none,
-                E.ExpectColumnValuesToBeNull(column="tipo", row_condition=Column("indicador").is_in(without)),
+                "registros", (column,),
+                f"«{column}» está vacío en las filas de {', '.join(others)} ({none_text})",
+                ignored,
+                E.ExpectColumnValuesToBeNull(column=column, row_condition=Column("indicador").is_in(others)),
                 needs=("indicador",),
                 group_by=("indicador",),
                 severity="advertencia",
@@ -383,8 +390,8 @@ def _tipo_checks(params: Params) -> list[Check]:
     return checks
 
 
-def _flujo_checks(params: Params, flujo_present: bool) -> list[Check]:
-    """Indicators with migration flows (FIN) carry one on every row; the others carry none."""
+def _flujo_present_checks(params: Params, flujo_present: bool) -> list[Check]:
+    """Indicators with migration flows (FIN) carry one on every row."""
     admitted = _pairs_by_indicator(params)["flujo"]
     with_flujo = [clave for clave, flujos in admitted.items() if flujos]
     absent = "" if flujo_present else " (el archivo no tiene la columna «flujo»)"
@@ -393,55 +400,19 @@ def _flujo_checks(params: Params, flujo_present: bool) -> list[Check]:
         clave = str(rows["indicador"].iloc[0])
         return f"los registros de {clave} deben indicar el flujo migratorio: {_words(admitted[clave])}{absent}"
 
-    def expected_value(rows: pd.DataFrame) -> str:
-        clave = str(rows["indicador"].iloc[0])
-        flujos = admitted.get(clave, ())
-        if not flujos:
-            return f"el indicador {clave} no lleva flujo migratorio; el valor se ignora"
-        return f"se espera un flujo migratorio de {clave}: {_words(flujos)}"
-
-    checks = []
-    if with_flujo:
-        checks.append(
-            Check(
-                "registros", ("flujo",),
-                f"en las filas de {', '.join(with_flujo)}, «flujo» no está vacío",
-                expected_present,
-                E.ExpectColumnValuesToNotBeNull(column="flujo", row_condition=Column("indicador").is_in(with_flujo)),
-                show_values=False,
-                needs=("indicador",),
-                group_by=("indicador",),
-            )
-        )
-    without = [clave for clave, flujos in admitted.items() if not flujos]
-    checks.append(
+    if not with_flujo:
+        return []
+    return [
         Check(
             "registros", ("flujo",),
-            "«flujo» está vacío o es un flujo migratorio del indicador de su fila ("
-            + _by_indicator_text({c: admitted[c] for c in with_flujo}, "sin flujo") + ")",
-            expected_value,
-            E.ExpectColumnValuesToBeInSet(
-                column=DERIVED_PREFIX + "indicador_flujo",
-                value_set=sorted(_pair(c, f) for c in with_flujo for f in admitted[c]),
-                row_condition=Column("indicador").is_in(with_flujo),
-            ),
+            f"en las filas de {', '.join(with_flujo)}, «flujo» no está vacío",
+            expected_present,
+            E.ExpectColumnValuesToNotBeNull(column="flujo", row_condition=Column("indicador").is_in(with_flujo)),
+            show_values=False,
             needs=("indicador",),
             group_by=("indicador",),
         )
-    )
-    if without:
-        checks.append(
-            Check(
-                "registros", ("flujo",),
-                f"«flujo» está vacío en las filas de {', '.join(without)} (no llevan flujo migratorio)",
-                expected_value,
-                E.ExpectColumnValuesToBeNull(column="flujo", row_condition=Column("indicador").is_in(without)),
-                needs=("indicador",),
-                group_by=("indicador",),
-                severity="advertencia",
-            )
-        )
-    return checks
+    ]
 
 
 def registros_checks(params: Params, year: int, flujo_present: bool = True) -> list[Check]:
@@ -483,8 +454,9 @@ def registros_checks(params: Params, year: int, flujo_present: bool = True) -> l
             ),
         ),
         _unit_check(t, params),
-        *_tipo_checks(params),
-        *_flujo_checks(params, flujo_present),
+        *_indicator_value_checks(params, "tipo"),
+        *_flujo_present_checks(params, flujo_present),
+        *_indicator_value_checks(params, "flujo"),
     ]
 
 
