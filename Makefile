@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e ".[dev]"
 	@$(BIN)/python -m mirbook.syscheck
 	@if git rev-parse --git-dir >/dev/null 2>&1; then \
-		git config filter.nbstripout.clean "$(CURDIR)/$(BIN)/nbstripout" && \
+		git config filter.nbstripout.clean "$(CURDIR)/$(BIN)/nbstripout --keep-id" && \
 		git config filter.nbstripout.smudge cat && \
 		git config diff.ipynb.textconv "$(CURDIR)/$(BIN)/nbstripout -t"; fi
 	@touch $(STAMP)
@@ -40,8 +40,16 @@ report-all: setup
 validate: setup
 	$(BIN)/mirbook validate --year $(YEAR) --period $(PERIOD)
 
+# JupyterLab on the whole project, opened on notebooks/. The kernel is the .venv's python: the
+# native "python3" kernelspec resolves to the interpreter of the server, which is $(BIN)/python.
+# Without a display (SSH, container) no browser is launched (it could be a text one): the address
+# is printed instead. Extra options: make lab LAB_ARGS="--port=8890".
 lab: setup
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	@echo "Abriendo JupyterLab en notebooks/ con el kernel «Python 3 (ipykernel)» de $(BIN)/python."
+	@echo "Si el navegador no se abre solo, copie en él la dirección http://localhost:8888/lab/tree/notebooks?token=… que aparece abajo."
+	@echo "Para terminar: Ctrl+C dos veces en esta terminal."
+	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ] && [ "$$(uname -s)" != Darwin ]; then nobrowser=--no-browser; fi; \
+	exec $(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks $$nobrowser $(LAB_ARGS)
 
 bench: setup
 	$(BIN)/python bench/run_bench.py

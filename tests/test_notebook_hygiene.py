@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT
 from mirbook.pipeline import discover_notebooks
 
-NOTEBOOKS = sorted((ROOT / "notebooks").rglob("*.ipynb"))
+NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 PARAMETERS = {"year", "period", "data_dir"}
 
 
@@ -34,3 +34,8 @@ def test_notebook_is_stripped_and_parameterised(path):
 
 def test_nbstripout_filter_is_declared():
     assert "filter=nbstripout" in (ROOT / ".gitattributes").read_text()
+
+
+def test_jupyterlab_checkpoints_are_not_committed_notebooks(tmp_path):
+    ignored = (ROOT / ".gitignore").read_text()
+    assert ".ipynb_checkpoints/" in ignored

@@ -26,13 +26,15 @@ _READY = False
 
 
 def setup() -> None:
-    """Agg backend, seaborn theme and deterministic SVG output (idempotent)."""
+    """Seaborn theme and deterministic SVG output (idempotent).
+
+    The figures are drawn on ``matplotlib.figure.Figure`` objects, never through pyplot,
+    so no backend is forced: ``plt.show()`` keeps working in a researcher's JupyterLab.
+    """
     global _READY
     if _READY:
         return
     import matplotlib
-
-    matplotlib.use("Agg", force=True)
     import seaborn as sns
 
     sns.set_theme(

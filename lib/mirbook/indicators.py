@@ -115,26 +115,32 @@ class IndicatorResult:
 
     @property
     def clave(self) -> str:
+        """The indicator's clave (``FIN``, ``A2.1``…)."""
         return self.indicator.clave
 
     @property
     def realizado(self) -> int:
+        """Products delivered from 1 January to the end of the period (all units)."""
         return self.figures.realizado
 
     @property
     def programado(self) -> int:
+        """Products programmed for quarters 1…q (all units)."""
         return self.figures.programado
 
     @property
     def avance_pct(self) -> Fraction | None:
+        """realizado / programado × 100, exact; ``None`` when nothing was programmed."""
         return self.figures.avance_pct
 
     @property
     def meta_pct(self) -> Fraction:
+        """The indicator's meta for the period's year, in percent."""
         return self.figures.meta_pct
 
     @property
     def cumplimiento_pct(self) -> Fraction | None:
+        """Avance against the meta, in percent, exact; ``None`` when it cannot be computed."""
         return self.figures.cumplimiento_pct
 
     @property

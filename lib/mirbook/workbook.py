@@ -36,7 +36,20 @@ def load_params(folder: Path | None = None) -> Params:
 
 @dataclass(frozen=True)
 class Workbook:
-    """Everything a report of one period needs."""
+    """Everything a report of one period needs (what :func:`mirbook.report.open` returns).
+
+    Attributes:
+        period: the period (year, quarter; ``label`` ``"T3"``, ``start``, ``end``).
+        params: the MIR and the organisation loaded from ``params/``.
+        data_dir: the data folder the year was read from.
+        data: the typed rows of the year (``programacion``, ``registros``, ``justificaciones``)
+            and the files they came from (``archivos``).
+        evaluation: every indicator evaluated for the period (``results``, ``avisos``,
+            ``get(clave)``, ``counts()``).
+        previous: the data of the previous year, ``None`` when there is none.
+        previous_evaluation: the same period of the previous year evaluated, or ``None``.
+        previous_error: why the previous year's data could not be read, or ``None``.
+    """
 
     period: Period
     params: Params
@@ -49,10 +62,12 @@ class Workbook:
 
     @property
     def mir(self) -> Mir:
+        """The MIR (indicators in MIR order, components, reporting calendar)."""
         return self.params.mir
 
     @property
     def organizacion(self) -> Organizacion:
+        """The administrative units and what each may report."""
         return self.params.organizacion
 
 

@@ -151,7 +151,12 @@ def render(result: ValidationResult, generated_at: str, demo: bool = False) -> s
             *rows,
             "</tbody></table></div>",
         ]
-    footer = f"Generado el {_e(generated_at)} con Great Expectations {_e(result.gx_version)}."
+    source = f"{result.data_dir.name}/{period.year}: " + ", ".join(p.name for p in result.files)
+    footer = (
+        f"Fuente de los datos: {_e(source)}. "
+        f"Generado el {_e(generated_at)} con Great Expectations {_e(result.gx_version)}. "
+        '<a href="index.html">Volver a la página del periodo</a>.'
+    )
     if demo:
         footer += ' <span class="demo">Datos sintéticos de demostración.</span>'
     parts += [f"<footer><p>{footer}</p></footer>", "</main>", "</body>", "</html>", ""]
