@@ -172,3 +172,17 @@ def test_notebooks_are_discovered_in_file_name_order(tmp_path):
     for name in ("20_b.ipynb", "00_a.ipynb", "plantilla.ipynb", "_borrador.ipynb", "15_c.ipynb"):
         (tmp_path / name).write_text("{}")
     assert [p.name for p in discover_notebooks(tmp_path)] == ["00_a.ipynb", "15_c.ipynb", "20_b.ipynb"]
+
+
+def test_report_titles_come_from_metadata_then_the_first_level_one_heading(tmp_path):
+    from mirbook.execute import notebook_title
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_markdown_cell("## Detalle"), nbformat.v4.new_markdown_cell("# Análisis de flujos")]
+    path = tmp_path / "30_x.ipynb"
+    nbformat.write(notebook, path)
+    assert notebook_title(path) == "Análisis de flujos"
+    notebook.metadata["title"] = "Flujos migratorios por trimestre"
+    nbformat.write(notebook, path)
+    assert notebook_title(path) == "Flujos migratorios por trimestre"
+    assert notebook_title(RESUMEN).startswith("Resumen de la MIR")

@@ -97,7 +97,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Validate, execute the notebooks, render and archive one period (or every period)."""
     from .model import Period
     from .paths import resolve_dir
-    from .pipeline import Runner, periods_with_data, summary
+    from .pipeline import Runner, periods_with_data
 
     if args.all:
         if args.year or args.period:
@@ -107,8 +107,38 @@ def cmd_run(args: argparse.Namespace) -> int:
     data_dir = resolve_dir(args.data_dir, "data")
     periods = periods_with_data(data_dir) if args.all else [Period.parse(args.year, args.period)]
     runner = Runner(data_dir, resolve_dir(args.reports_dir, "reports"), jobs=args.jobs, timeout=args.timeout)
-    for period in periods:
-        print(summary(runner.run(period)))
+    try:
+        return _archive(runner, periods, args.all)
+    finally:
+        # The command is about to end: move everything to the collector's permanent generation,
+        # so the interpreter's final collection does not walk the whole heap (half a second with
+        # Great Expectations loaded). Objects are still freed by reference counting.
+        import gc
+
+        gc.freeze()
+
+
+def _archive(runner, periods, every: bool) -> int:
+    """Run one period (errors raise) or every period (errors listed at the end)."""
+    from .pipeline import summary
+
+    if not every:
+        print(summary(runner.run(periods[0])))
+        return 0
+    # Every period at once (their notebooks share the worker processes); a period that
+    # fails is left as it was, the others are archived, and the command says which failed.
+    failures = []
+    for period, result in zip(periods, runner.run_many(periods)):
+        if isinstance(result, MirbookError):
+            failures.append((period, result))
+        else:
+            print(summary(result))
+    for period, error in failures:
+        print(f"Error en {period}: {error}", file=sys.stderr)
+    if failures:
+        print(f"{len(failures)} de {len(periods)} periodo(s) no se archivaron; corrija y vuelva a ejecutar.",
+              file=sys.stderr)
+        return failures[0][1].exit_code
     return 0
 
 
@@ -150,7 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--all", action="store_true", help="todos los periodos con datos")
     run.add_argument("--data-dir", default=None, help="carpeta de datos (por omisión: data/ del proyecto)")
     run.add_argument("--reports-dir", default=None, help="carpeta del archivo (por omisión: reports/ del proyecto)")
-    run.add_argument("--jobs", type=int, default=None, help="procesos en paralelo (por omisión: los núcleos)")
+    run.add_argument("--jobs", type=int, default=None, help="procesos en paralelo (por omisión: los núcleos más uno)")
     run.add_argument("--timeout", type=int, default=600, help="tiempo máximo por celda, en segundos")
     run.set_defaults(handler=cmd_run)
 

@@ -3,18 +3,85 @@
 Runs inside a worker process (see :mod:`mirbook.pipeline`); everything it returns
 or raises must pickle. A failing cell becomes a :class:`MirbookError` naming the
 notebook, the cell and the error, in Spanish.
+
+Two papermill engines:
+
+* ``inprocess`` (the default): the cells run in the worker process itself, which
+  already holds every import the reports need (:mod:`mirbook.inprocess`,
+  :mod:`mirbook.preload`); no kernel is started;
+* ``kernel``: papermill's standard engine, one ipykernel per notebook (what
+  ``MIRBOOK_PLAIN=1`` and the equivalence test use as the reference).
+
+The work of one notebook is two tasks, so two cores stay busy while a third notebook
+waits: :func:`build_html` (execute, then the static HTML page) and :func:`build_pdf`
+(the PDF printed from that page). :func:`build` does both in a row.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 import time
-from collections.abc import Iterator
+import types
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import MirbookError
+
+ENGINE_INPROCESS = "inprocess"
+ENGINE_KERNEL = "kernel"
+
+
+def defer_slow_imports() -> None:
+    """Defer the one import that costs more than all the others: the IRI grammar of jsonschema.
+
+    ``jsonschema`` (imported by nbformat, papermill and Great Expectations) imports
+    ``rfc3987_syntax`` for its optional ``iri`` format check, and that module compiles
+    a full RFC 3987 Earley grammar at import time: one to two seconds of CPU in every
+    process, for a check that neither notebooks nor the validation suites ever use.
+    This registers a stand-in whose ``is_valid_syntax`` imports the real module on
+    first use, so the check still works, exactly as before, if anything calls it.
+    Call it before importing nbformat or Great Expectations; it does nothing when the
+    module is already imported or not installed.
+    """
+    name = "rfc3987_syntax"
+    if name in sys.modules:
+        return
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return
+    if spec is None or spec.loader is None:
+        return
+
+    def real() -> types.ModuleType:
+        module = sys.modules.get(name)
+        if module is None or module is stand_in:
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module
+            try:
+                spec.loader.exec_module(module)
+            except BaseException:
+                sys.modules[name] = stand_in
+                raise
+        return module
+
+    def is_valid_syntax(term, value):
+        return real().is_valid_syntax(term, value)
+
+    def attribute(key: str):
+        if key.startswith("__"):  # what the import system probes (``__path__``…): not the module's API
+            raise AttributeError(key)
+        return getattr(real(), key)
+
+    stand_in = types.ModuleType(name, "Deferred import of rfc3987_syntax (see mirbook.execute).")
+    stand_in.__spec__ = spec
+    stand_in.is_valid_syntax = is_valid_syntax  # type: ignore[attr-defined]
+    stand_in.__getattr__ = attribute  # type: ignore[attr-defined]
+    sys.modules[name] = stand_in
 
 
 @dataclass(frozen=True)
@@ -32,6 +99,8 @@ class NotebookJob:
     timeout: int
     cwd: Path
     log: Path | None = None
+    engine: str = ENGINE_KERNEL  # the pipeline's workers use ENGINE_INPROCESS
+    save_each_cell: bool = True  # papermill's default: rewrite the .ipynb after every cell
 
 
 @dataclass(frozen=True)
@@ -58,9 +127,15 @@ def execute(job: NotebookJob) -> float:
     """Run the notebook with its parameters into ``job.executed``; returns the seconds taken."""
     import logging
 
+    defer_slow_imports()
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    engine_name = None
+    if job.engine == ENGINE_INPROCESS:
+        from .inprocess import ENGINE_NAME as engine_name
+    elif job.engine != ENGINE_KERNEL:
+        raise ValueError(f"unknown engine: {job.engine}")
     logging.getLogger("papermill").setLevel(logging.WARNING)
     start = time.perf_counter()
     try:
@@ -68,6 +143,8 @@ def execute(job: NotebookJob) -> float:
             str(job.source),
             str(job.executed),
             parameters=job.parameters,
+            engine_name=engine_name,
+            request_save_on_cell_execute=job.save_each_cell,
             kernel_name="python3",
             language="python",
             progress_bar=False,
@@ -82,18 +159,35 @@ def execute(job: NotebookJob) -> float:
     return time.perf_counter() - start
 
 
-def render(job: NotebookJob) -> float:
-    """Render the executed notebook to HTML and PDF; returns the seconds taken."""
+def render_html(job: NotebookJob) -> float:
+    """Render the executed notebook to its static HTML page; returns the seconds taken."""
+    defer_slow_imports()
     import nbformat
 
-    from .render import html_to_pdf, notebook_to_html
+    from .render import notebook_to_html
 
     start = time.perf_counter()
     notebook = nbformat.read(job.executed, as_version=4)
     html = notebook_to_html(notebook, job.title, job.footer)
-    job.html.write_text(html, encoding="utf-8")
+    with open(job.html, "w", encoding="utf-8", newline="") as handle:
+        handle.write(html)
+    return time.perf_counter() - start
+
+
+def render_pdf(job: NotebookJob) -> float:
+    """Print the HTML page of the notebook to its PDF; returns the seconds taken."""
+    from .render import html_to_pdf
+
+    start = time.perf_counter()
+    with open(job.html, encoding="utf-8", newline="") as handle:
+        html = handle.read()
     html_to_pdf(html, job.pdf, job.header)
     return time.perf_counter() - start
+
+
+def render(job: NotebookJob) -> float:
+    """Render the executed notebook to HTML and PDF; returns the seconds taken."""
+    return render_html(job) + render_pdf(job)
 
 
 @contextmanager
@@ -128,19 +222,58 @@ def build(job: NotebookJob) -> NotebookOutcome:
     return NotebookOutcome(job.source.stem, job.executed, job.html, job.pdf, seconds_execute, seconds_render)
 
 
+def build_html(job: NotebookJob) -> tuple[float, float]:
+    """First task of a notebook: execute it and write its HTML page; returns both durations."""
+    with stderr_to(job.log):
+        return execute(job), render_html(job)
+
+
+def build_pdf(job: NotebookJob) -> float:
+    """Second task of a notebook: print its HTML page to PDF; returns the duration."""
+    with stderr_to(job.log):
+        return render_pdf(job)
+
+
+def run_task(connection, function: Callable, argument, environment: dict[str, str], cwd: str) -> None:
+    """Body of a worker process: ``function(argument)`` in the caller's environment; the result
+    (or the exception) goes back through ``connection``. See :class:`mirbook.pipeline.WorkerPool`."""
+    os.environ.clear()
+    os.environ.update(environment)
+    try:
+        os.chdir(cwd)
+    except OSError:
+        pass
+    try:
+        reply = ("ok", function(argument))
+    except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
+        reply = ("error", exc)
+    try:
+        connection.send(reply)
+    except Exception as exc:  # noqa: BLE001 - an exception that does not pickle
+        connection.send(("error", MirbookError(f"{type(reply[1]).__name__}: {reply[1]}" if reply[0] == "error"
+                                                else f"resultado no transferible: {exc}")))
+    finally:
+        connection.close()
+
+
 def notebook_title(path: Path) -> str:
-    """The first Markdown heading of a notebook, else its file name."""
+    """A notebook's report title: its ``metadata.title``, else its first Markdown heading
+    (a level-one ``#`` heading preferred), else its file name."""
     import json
 
     try:
-        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+        notebook = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return path.stem
-    for cell in cells:
-        if cell.get("cell_type") != "markdown":
-            continue
-        source = "".join(cell.get("source", ""))
-        for line in source.splitlines():
-            if line.lstrip().startswith("#"):
-                return line.lstrip("# ").strip()
-    return path.stem
+    title = notebook.get("metadata", {}).get("title")
+    if isinstance(title, str) and title.strip():
+        return title.strip()
+    headings = [
+        line.strip()
+        for cell in notebook.get("cells", [])
+        if cell.get("cell_type") == "markdown"
+        for line in "".join(cell.get("source", "")).splitlines()
+        if line.lstrip().startswith("#")
+    ]
+    first = next((h for h in headings if h.startswith("# ")), headings[0] if headings else "")
+    return first.lstrip("#").strip() or path.stem
