@@ -18,6 +18,9 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from mirbook.execute import notebook_title
+
+from conftest import ROOT
 from site_archive import ARTIFACTS, build_archive
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -132,7 +135,8 @@ def test_links_between_navigation_pages_work_when_clicked(site, browser):
         assert visit.page.url.endswith("/reports/index.html")
         visit.page.get_by_role("link", name="revisión 1 de 2026 T1").click()
         assert visit.page.url.endswith("/2026/T1/revisiones/r001/index.html")
-        visit.page.get_by_role("link", name=re.compile(r"^HTML de Árbol de la MIR, 2026 T1, revisión 1\b")).first.click()
+        title = re.escape(notebook_title(ROOT / "notebooks" / "00_resumen.ipynb"))
+        visit.page.get_by_role("link", name=re.compile(rf"^HTML de {title}, 2026 T1, revisión 1\b")).first.click()
         assert visit.page.url.endswith("/2026/T1/revisiones/r001/00_resumen.html")
         assert visit.blocked == [] and visit.errors == []
     finally:
