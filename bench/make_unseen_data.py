@@ -2,9 +2,10 @@
 """Synthetic data the code was not written against, for ``bench/run_bench.py``.
 
 Writes two year folders (2023 and 2024) that follow the input contract but differ
-from the demo data in every way the benchmark could depend on: another random seed,
-other years, about five times as many records (so longer tables and PDFs), a plan
-spread over every unit allowed to report, and other encodings (``justificaciones`` in
+from the demo data in every way the benchmark could depend on: a random plan and
+records (the seed decides; ``run_bench.py`` draws a new one at each run), other years,
+other record counts (``--scale`` multiplies them), units spread over everyone allowed
+to report, and other encodings (``justificaciones`` in
 Windows-1252, ``registros`` in UTF-8 with BOM). Units, indicators, product types and
 migration flows are read from ``params/`` so the data stay valid if those change.
 Also writes ``bench.json`` with the period to benchmark.

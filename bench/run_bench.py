@@ -15,8 +15,8 @@ What it measures, every command in a fresh subprocess, timed with ``time.perf_co
    its CPU utilisation ((user + sys) / wall; 2.0 = both cores busy the whole time).
 5. **Before / after**: one full run and one re-run with the optimisations off
    (``MIRBOOK_PLAIN=1``, the reference pipeline).
-6. All of it again on **data the code was not written against**: a dataset generated
-   at each run (``bench/make_unseen_data.py``: another seed, other years, other
+6. All of it again on **data the code was not written against**: a new dataset at each
+   run (``bench/make_unseen_data.py`` with a random seed, reported; other years, other
    record counts, Windows-1252 and UTF-8-with-BOM files).
 
 Resources: this script makes itself a child subreaper (Linux ``PR_SET_CHILD_SUBREAPER``),
@@ -38,6 +38,7 @@ import ctypes
 import json
 import os
 import platform
+import random
 import re
 import resource
 import shutil
@@ -61,6 +62,8 @@ PACKAGES = ("papermill", "nbclient", "ipykernel", "nbconvert", "weasyprint", "gr
             "matplotlib", "seaborn", "IPython")
 PR_SET_CHILD_SUBREAPER = 36
 COMMAND_TIMEOUT = 300
+QUIET = 0.15       # a timed run during which other processes used more than this many cores is repeated
+RETRIES = 3        # … at most this many times (then the last attempt is kept, and flagged)
 
 TARGET_SPEEDUP = 3.0
 TARGET_RERUN = 0.10
@@ -87,6 +90,12 @@ class Measure:
     @property
     def cores(self) -> float:
         return self.cpu / self.wall if self.wall else 0.0
+
+    @property
+    def foreign(self) -> float:
+        """Cores used by processes that are not the command's (other users of the machine)."""
+        ncpu = os.cpu_count() or 1
+        return max(0.0, self.machine_busy * ncpu - self.cores)
 
 
 def _become_subreaper() -> None:
@@ -205,6 +214,18 @@ def checked(m: Measure, what: str) -> Measure:
 # --- the commands ---------------------------------------------------------------------------
 
 
+def quiet(run, log, what: str) -> Measure:
+    """``run()``, repeated (up to RETRIES times) while other processes took the machine's CPU."""
+    for attempt in range(RETRIES + 1):
+        m = run()
+        if m.foreign <= QUIET:
+            return m
+        if attempt < RETRIES:
+            log(f"    ({what}: other processes used {m.foreign:.2f} cores; repeating)")
+            time.sleep(5)
+    return m
+
+
 def naive(data: Path, out: Path, year: int, period: str, sample: float | None = None) -> Measure:
     shutil.rmtree(out, ignore_errors=True)
     cmd = ["bash", str(BENCH / "naive_pipeline.sh"), str(BIN), str(NOTEBOOKS), str(data), str(out), str(year), period]
@@ -292,6 +313,7 @@ class Suite:
     plain_rerun: Measure | None = None
     memory_naive: Measure | None = None
     memory_full: Measure | None = None
+    seed: int | None = None
     periods: int = 0
     records: int = 0
 
@@ -328,12 +350,13 @@ def run_suite(suite: Suite, rounds: int, work: Path, log) -> None:
         order = ("naive", "full") if number % 2 == 0 else ("full", "naive")
         for which in order:
             if which == "naive":
-                m = naive(suite.data, out, suite.year, suite.period)
+                m = quiet(lambda: naive(suite.data, out, suite.year, suite.period), log, which)
                 suite.naive.append(m)
             else:
-                m = full(suite.data, reports, suite.year, suite.period)
+                m = quiet(lambda: full(suite.data, reports, suite.year, suite.period), log, which)
                 suite.full.append(m)
-            log(f"  round {number + 1} {which:5s}: {m.wall:6.2f} s wall, {m.cpu:6.2f} s CPU, load {load_average()}")
+            log(f"  round {number + 1} {which:5s}: {m.wall:6.2f} s wall, {m.cpu:6.2f} s CPU, "
+                f"others {m.foreign:.2f} cores")
     for _ in range(5):
         m = rerun(suite.data, reports, suite.year, suite.period)
         if "Sin cambios" not in m.stdout:
@@ -341,14 +364,15 @@ def run_suite(suite: Suite, rounds: int, work: Path, log) -> None:
         suite.reruns.append(m)
     log(f"  unchanged re-run: {median(r.wall for r in suite.reruns):.3f} s (median of {len(suite.reruns)})")
     plain = work / f"{suite.name}-plain"
-    suite.plain = full(suite.data, plain, suite.year, suite.period, plain=True)
+    suite.plain = quiet(lambda: full(suite.data, plain, suite.year, suite.period, plain=True), log, "plain")
     suite.plain_rerun = rerun(suite.data, plain, suite.year, suite.period, plain=True)
     log(f"  reference without the optimisations (MIRBOOK_PLAIN=1): {suite.plain.wall:.2f} s, "
         f"re-run {suite.plain_rerun.wall:.2f} s")
-    m = run_all(suite.data, work / f"{suite.name}-all")
+    m = quiet(lambda: run_all(suite.data, work / f"{suite.name}-all"), log, "run --all")
     suite.all_runs.append(m)
     suite.periods = sum(1 for _ in (work / f"{suite.name}-all").glob("*/T?/manifest.json"))
-    log(f"  run --all ({suite.periods} periods): {m.wall:6.2f} s wall, {m.cpu:6.2f} s CPU = {m.cores:.2f} cores")
+    log(f"  run --all ({suite.periods} periods): {m.wall:6.2f} s wall, {m.cpu:6.2f} s CPU = {m.cores:.2f} cores, "
+        f"others {m.foreign:.2f} cores")
 
 
 def verdict(ok: bool) -> str:
@@ -379,8 +403,9 @@ def write_results(path: Path, suites: list[Suite], ind: list[Measure], info: dic
     lines += [
         f"| Carga media (1/5/15 min) al empezar — al terminar | {loads[0]} — {loads[1]} |",
         "",
-        "La máquina es compartida con otros procesos; su carga aparece arriba y, para `run --all`, "
-        "la ocupación de toda la máquina durante la corrida.",
+        f"La máquina es compartida con otros procesos. Cada corrida cronometrada mide también cuánta CPU "
+        f"usaron los demás procesos de la máquina; si pasan de {QUIET} núcleos, la corrida se repite (hasta "
+        f"{RETRIES} veces) y la columna «Otros procesos» lo deja ver.",
         "",
         "## Objetivos",
         "",
@@ -431,15 +456,16 @@ def write_results(path: Path, suites: list[Suite], ind: list[Measure], info: dic
         lines += [
             f"## {label(suite).capitalize()}: `{where}`, {suite.year} {suite.period} ({suite.records} registros en {suite.year})",
             "",
-            "| Ronda | Ingenuo (s) | `mirbook run` (s) | Razón | CPU ingenuo (s) | CPU mirbook (s) |",
-            "|---|---|---|---|---|---|",
+            "| Ronda | Ingenuo (s) | `mirbook run` (s) | Razón | CPU ingenuo (s) | CPU mirbook (s) | Otros procesos (núcleos) |",
+            "|---|---|---|---|---|---|---|",
         ]
         for number, (n, f) in enumerate(zip(suite.naive, suite.full), start=1):
-            lines.append(f"| {number} | {n.wall:.2f} | {f.wall:.2f} | {n.wall / f.wall:.2f}× | {n.cpu:.1f} | {f.cpu:.1f} |")
+            lines.append(f"| {number} | {n.wall:.2f} | {f.wall:.2f} | {n.wall / f.wall:.2f}× | {n.cpu:.1f} | {f.cpu:.1f} | "
+                         f"{n.foreign:.2f} / {f.foreign:.2f} |")
         all_run = suite.all_runs[-1]
         lines += [
             f"| **Mediana** | **{median(m.wall for m in suite.naive):.2f}** | **{median(m.wall for m in suite.full):.2f}** | "
-            f"**{median(suite.ratios):.2f}×** | {median(m.cpu for m in suite.naive):.1f} | {median(m.cpu for m in suite.full):.1f} |",
+            f"**{median(suite.ratios):.2f}×** | {median(m.cpu for m in suite.naive):.1f} | {median(m.cpu for m in suite.full):.1f} | |",
             "",
             "| Medida | Valor |",
             "|---|---|",
@@ -474,11 +500,17 @@ def write_results(path: Path, suites: list[Suite], ind: list[Measure], info: dic
         "- *`run --all`*: todos los periodos con datos en una sola llamada, carpeta de reportes vacía.",
         "- Un comando termina cuando termina su proceso (vuelve el prompt). CPU: `RUSAGE_CHILDREN` de este "
         "script, que se declara *subreaper* para recoger a todos los descendientes (forkserver, procesos de "
-        "trabajo, kernels). Memoria: `ru_maxrss` (el proceso más grande) y la suma de PSS de todo el árbol, "
-        "muestreada cada 50 ms.",
-        "- Datos no vistos: `bench/make_unseen_data.py` genera en cada corrida otro conjunto (otra semilla, "
-        "otros años, otra cantidad de registros y otras codificaciones: Windows-1252 y UTF-8 con BOM) con el "
-        "que el código no se escribió ni se ajustó.",
+        "trabajo, kernels). Memoria: `ru_maxrss` (el proceso más grande de todos los medidos) y la suma de PSS "
+        "de todo el árbol, muestreada cada 50 ms en corridas aparte, no cronometradas (leer /proc le quita CPU "
+        "a lo que se mide); en `run --all`, cada segundo.",
+        f"- Datos no vistos: `bench/make_unseen_data.py` genera en cada corrida un conjunto nuevo, con una "
+        f"semilla al azar (esta vez {suites[-1].seed}; se repite con `--seed`), otros años, otra cantidad de "
+        "registros y otras codificaciones (Windows-1252 y UTF-8 con BOM); el código no se escribió ni se "
+        "ajustó con esos datos.",
+        "- *Antes*: el modo simple conserva dos mejoras que no dependen de él: la gramática IRI de jsonschema "
+        "se carga solo si se usa (Great Expectations la importa; ~1 s de CPU por proceso) y el proceso termina "
+        "sin recorrer todo el montón al salir (~0,5 s). La primera medición de la issue (30–35 s) se hizo con "
+        "la máquina cargada.",
         "",
     ]
     path.write_text("\n".join(lines), encoding="utf-8")
@@ -488,6 +520,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3, help="alternated rounds of the full-run comparison")
     parser.add_argument("--no-unseen", action="store_true", help="skip the generated (unseen) dataset")
+    parser.add_argument("--seed", type=int, default=None, help="seed of the unseen dataset (default: random)")
     parser.add_argument("--out", type=Path, default=BENCH / "RESULTS.md")
     args = parser.parse_args(argv)
 
@@ -501,9 +534,11 @@ def main(argv=None) -> int:
         suites = [Suite("demo", ROOT / "data", 2026, "T3")]
         if not args.no_unseen:
             unseen = work / "datos-no-vistos"
-            subprocess.run([sys.executable, str(BENCH / "make_unseen_data.py"), str(unseen)], check=True)
+            seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1_000_000)
+            subprocess.run([sys.executable, str(BENCH / "make_unseen_data.py"), str(unseen), "--seed", str(seed)],
+                           check=True)
             meta = json.loads((unseen / "bench.json").read_text(encoding="utf-8"))
-            suites.append(Suite("unseen", unseen, meta["year"], meta["period"]))
+            suites.append(Suite("unseen", unseen, meta["year"], meta["period"], seed=seed))
         for suite in suites:
             run_suite(suite, args.rounds, work, log)
         log("== mirbook indicadores")
