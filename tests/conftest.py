@@ -11,14 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from mirbook.contract import TABLES
+
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data"
 
-HEADERS = {
-    "programacion": ["indicador", "unidad_responsable", "trimestre", "programado"],
-    "registros": ["folio", "indicador", "unidad_responsable", "fecha", "titulo", "medio_verificacion", "tipo", "flujo"],
-    "justificaciones": ["indicador", "trimestre", "causa", "efecto", "otros_motivos"],
-}
+#: The full header of each table, in the contract's order (:mod:`mirbook.contract`).
+HEADERS = {name: list(spec.column_names) for name, spec in TABLES.items()}
 
 
 def csv_text(name: str, rows: list[list], header: list[str] | None = None) -> str:

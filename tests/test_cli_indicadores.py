@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from conftest import ROOT, make_year, registros, run_cli
+from mirbook.model import SEMAFOROS
 from mirbook.table import CSV_COLUMNS
 from mirbook.workbook import load_params
 
@@ -72,7 +73,7 @@ def test_out_writes_utf8_file(tmp_path):
     assert not text.startswith("\ufeff") and "\r\n" not in text
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [r["clave"] for r in rows] == list(NAMES)
-    assert {r["semaforo"] for r in rows} <= {"verde", "amarillo", "rojo", "no_aplica"}
+    assert {r["semaforo"] for r in rows} <= set(SEMAFOROS)
 
 
 def test_unseen_style_dataset_xlsx_plan_cp1252_records_bom_justifications(tmp_path):
