@@ -7,6 +7,7 @@ from fractions import Fraction
 
 import pytest
 
+from conftest import load_pinned_params
 from mirbook.errors import UsageError
 from mirbook.formatting import pct_csv, pct_es, round2
 from mirbook.indicators import (
@@ -22,9 +23,8 @@ from mirbook.indicators import (
     classify_semaforo,
 )
 from mirbook.model import Period, Programacion, Registro, YearData, parse_quarter, parse_year
-from mirbook.workbook import load_params
 
-MIR = load_params().mir
+MIR = load_pinned_params().mir  # the tests' own metas, thresholds and frequencies
 ALL_QUARTERS = ["2026-02-10", "2026-05-10", "2026-08-10", "2026-11-10"]
 
 
