@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import os
 import shutil
@@ -11,14 +12,67 @@ from pathlib import Path
 
 import pytest
 
+from mirbook.contract import TABLES
+
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data"
 
-HEADERS = {
-    "programacion": ["indicador", "unidad_responsable", "trimestre", "programado"],
-    "registros": ["folio", "indicador", "unidad_responsable", "fecha", "titulo", "medio_verificacion", "tipo", "flujo"],
-    "justificaciones": ["indicador", "trimestre", "causa", "efecto", "otros_motivos"],
+#: The full header of each table, in the contract's order (:mod:`mirbook.contract`).
+HEADERS = {name: list(spec.column_names) for name, spec in TABLES.items()}
+
+
+#: The institutional parameters the tests' hand-computed expectations assume. They are the
+#: tests' own, not ``params/mir.yaml``'s: the evaluation area may change its metas,
+#: thresholds and frequencies without breaking ``make test`` (see :func:`pinned_params_dir`).
+PINNED_DEFAULTS = {
+    "frecuencia": "trimestral", "tipo": "Gestión", "dimension": "Eficacia", "unidad_medida": "Porcentaje",
+    "sentido": "ascendente", "meta_pct": 100, "metas_pct_por_anio": {}, "umbral_verde": 10, "umbral_rojo": 20,
 }
+PINNED_FRECUENCIAS = {"trimestral": [1, 2, 3, 4], "semestral": [2, 4], "anual": [4]}
+PINNED_OVERRIDES = {
+    "FIN": {"frecuencia": "anual", "tipo": "Estratégico"},
+    "PROP": {"frecuencia": "anual", "tipo": "Estratégico"},
+    "C1": {"frecuencia": "semestral"},
+    "C2": {"frecuencia": "semestral"},
+}
+
+
+def pinned_params_dir(target: Path) -> Path:
+    """A copy of ``params/`` in ``target`` with the tests' institutional parameters.
+
+    Texts, claves, units and who reports what are the project's own; only the values the
+    evaluation area may edit are replaced by :data:`PINNED_DEFAULTS` and friends.
+    """
+    import yaml
+
+    target.mkdir(parents=True, exist_ok=True)
+    mir = yaml.safe_load((ROOT / "params" / "mir.yaml").read_text(encoding="utf-8"))
+    mir["frecuencias"] = PINNED_FRECUENCIAS
+    mir["parametros_institucionales"] = PINNED_DEFAULTS
+    for indicator in mir["indicadores"]:
+        indicator["parametros_institucionales"] = PINNED_OVERRIDES.get(indicator["clave"], {})
+    (target / "mir.yaml").write_text(yaml.safe_dump(mir, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    shutil.copy(ROOT / "params" / "organizacion.yaml", target / "organizacion.yaml")
+    return target
+
+
+@functools.cache
+def load_pinned_params():
+    """The project's params loaded with the tests' institutional parameters (one temporary copy)."""
+    import atexit
+    import tempfile
+
+    from mirbook.workbook import load_params
+
+    folder = Path(tempfile.mkdtemp(prefix="mirbook-pinned-params-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return load_params(pinned_params_dir(folder / "params"))
+
+
+def pinned_root(target: Path) -> Path:
+    """A project root (for ``MIRBOOK_ROOT``) whose ``params/`` are the pinned ones."""
+    pinned_params_dir(target / "params")
+    return target
 
 
 def csv_text(name: str, rows: list[list], header: list[str] | None = None) -> str:

@@ -13,7 +13,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from mirbook import render, report, style
+from mirbook import render, report
 
 # A 1×1 transparent PNG.
 PNG = base64.b64encode(
@@ -85,10 +85,6 @@ def test_import_is_light():
 
 def test_exporter_built_once():
     assert render._exporter() is render._exporter()
-
-
-def test_page_css_is_the_shared_css():
-    assert render.page_css() == style.page_css()
 
 
 def test_static_self_contained_page(html):

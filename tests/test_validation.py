@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-from conftest import DEMO, ROOT, make_year, registros, run_cli, write_table
+from conftest import DEMO, ROOT, load_pinned_params, make_year, registros, run_cli, write_table
 
 from mirbook.cli import build_parser, main
 from mirbook.model import Period
@@ -330,7 +330,7 @@ RUN_AVAILABLE = has_command("run") and importlib.util.find_spec("mirbook.pipelin
 
 @pytest.fixture(scope="module")
 def params():
-    return load_params()
+    return load_pinned_params()  # the tests' own institutional parameters
 
 
 # --- the corpus, through `mirbook validate` (and `run`) ---------------------------------------------

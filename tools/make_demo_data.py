@@ -2,16 +2,16 @@
 """Generador determinista de los DATOS SINTÉTICOS DE DEMOSTRACIÓN de mirbook.
 
 Escribe ``data/2025/`` y ``data/2026/`` (programacion.csv, registros.csv,
-justificaciones.csv) según el contrato de entrada (docs de dominio, §3) y
-comprueba al final, releyendo los CSV escritos, que los semáforos calculados
-con las reglas del §4 (con ``fractions.Fraction``, sin redondeos) presentan la
-mezcla de casos que necesita la demostración.
+justificaciones.csv) según el contrato de entrada (``mirbook.contract``) y
+comprueba al final, releyendo los CSV escritos con el lector del proyecto, que los
+semáforos que calcula el motor de mirbook (``mirbook.indicators``) con los parámetros
+de ``params/`` presentan la mezcla de casos que necesita la demostración.
 
 Uso (desde la raíz del proyecto)::
 
     python tools/make_demo_data.py
 
-Solo biblioteca estándar; semilla fija: dos ejecuciones producen archivos
+Usa el paquete desde ``lib/`` (con el entorno del proyecto); semilla fija: dos ejecuciones producen archivos
 idénticos byte a byte. Estos datos NO son cifras reales de la UPM.
 """
 from __future__ import annotations
@@ -21,7 +21,6 @@ import csv
 import datetime as dt
 import random
 import sys
-from fractions import Fraction
 from pathlib import Path
 
 SEED = 20250101
@@ -29,40 +28,23 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 
 # ---------------------------------------------------------------------------
-# Catálogos (copiados del contrato; el generador no lee params/ a propósito,
-# para poder ejecutarse aunque el paquete no esté instalado).
+# Catálogos y contrato: de params/ y de mirbook.contract (nada copiado a mano).
 # ---------------------------------------------------------------------------
-INDICADORES = ["FIN", "PROP", "C1", "C2", "A1.1", "A1.2", "A1.3", "A2.1", "A2.2", "A2.3"]
-FRECUENCIA = {
-    "FIN": "anual", "PROP": "anual", "C1": "semestral", "C2": "semestral",
-    "A1.1": "trimestral", "A1.2": "trimestral", "A1.3": "trimestral",
-    "A2.1": "trimestral", "A2.2": "trimestral", "A2.3": "trimestral",
-}
-TRIMESTRES_QUE_REPORTA = {"anual": (4,), "semestral": (2, 4), "trimestral": (1, 2, 3, 4)}
-META_PCT = Fraction(100)
-UMBRAL_VERDE = Fraction(10)
-UMBRAL_ROJO = Fraction(20)
+sys.path.insert(0, str(ROOT / "lib"))  # se ejecuta desde el checkout, aunque el paquete no esté instalado
 
-UNIDADES = ["CPM", "DPPIM", "DPRCM", "DRII", "DEPCMH", "CEM"]
-PUEDE_REPORTAR = {
-    "CPM": ("C1", "PROP"),
-    "DPPIM": ("FIN", "A1.1", "A1.2", "A1.3"),
-    "DPRCM": ("FIN", "A1.1", "A1.2", "A1.3"),
-    "DRII": ("FIN", "A1.1", "A1.2", "A1.3"),
-    "DEPCMH": ("FIN", "A1.1", "A1.2", "A1.3"),
-    "CEM": ("PROP", "C2", "A2.1", "A2.2", "A2.3"),
-}
+from mirbook.contract import READ_TABLES, TABLES  # noqa: E402
+from mirbook.indicators import evaluate  # noqa: E402
+from mirbook.model import SEMAFOROS, Period  # noqa: E402
+from mirbook.records import load_year  # noqa: E402
+from mirbook.workbook import load_params  # noqa: E402
+
+PARAMS = load_params(ROOT / "params")
+INDICADORES = list(PARAMS.mir.claves)
+UNIDADES = list(PARAMS.organizacion.claves)
+PUEDE_REPORTAR = {u.clave: u.puede_reportar for u in PARAMS.organizacion.unidades}
 UNIDADES_DE = {ind: [u for u in UNIDADES if ind in PUEDE_REPORTAR[u]] for ind in INDICADORES}
-
-TIPOS = {
-    "A1.1": ("estrategia", "programa", "acción"),
-    "A1.2": ("estrategia", "programa", "acción"),
-    "A2.1": ("investigación", "estudio", "encuesta", "nota técnica"),
-    "A2.2": ("boletín estadístico", "síntesis gráfica", "serie histórica", "base de datos",
-             "cuadro estadístico"),
-    "A2.3": ("evento", "publicación", "actualización de la página web", "desarrollo de la biblioteca"),
-}
-FLUJOS = ("inmigración", "emigración", "tránsito", "retorno")
+TIPOS = {i.clave: i.tipos_producto for i in PARAMS.mir.indicadores if i.tipos_producto}
+FLUJOS = PARAMS.mir.get("FIN").flujos
 
 # Último día con registros: 2026 es el ejercicio "en curso" (datos hasta el T3).
 ULTIMA_FECHA = {2025: dt.date(2025, 12, 31), 2026: dt.date(2026, 9, 30)}
@@ -687,12 +669,7 @@ def generar_anio(anio: int) -> tuple[list[dict], list[dict], list[dict]]:
     return programacion, registros, justificaciones
 
 
-COLUMNAS = {
-    "programacion.csv": ["indicador", "unidad_responsable", "trimestre", "programado"],
-    "registros.csv": ["folio", "indicador", "unidad_responsable", "fecha", "titulo", "medio_verificacion",
-                      "tipo", "flujo"],
-    "justificaciones.csv": ["indicador", "trimestre", "causa", "efecto", "otros_motivos"],
-}
+COLUMNAS = {f"{name}.csv": list(TABLES[name].column_names) for name in READ_TABLES}
 
 
 def escribir_csv(ruta: Path, filas: list[dict]) -> None:
@@ -711,30 +688,16 @@ def leer_csv(ruta: Path) -> list[dict]:
 
 
 # ---------------------------------------------------------------------------
-# Autoverificación: reglas del §4, con aritmética exacta, sobre los CSV escritos.
+# Autoverificación: los semáforos los calcula el motor de mirbook (mir-domain §4) con los
+# parámetros de params/, sobre los CSV escritos leídos por el propio lector del proyecto.
 # ---------------------------------------------------------------------------
-def semaforos(anio: int, q: int, prog: list[dict], regs: list[dict]) -> dict[str, dict]:
-    fin = dt.date(anio, 3 * q, calendar.monthrange(anio, 3 * q)[1])
-    inicio = dt.date(anio, 1, 1)
-    out = {}
-    for ind in INDICADORES:
-        realizado = sum(1 for r in regs
-                        if r["indicador"] == ind and inicio <= dt.date.fromisoformat(r["fecha"]) <= fin)
-        programado = sum(int(p["programado"]) for p in prog
-                         if p["indicador"] == ind and int(p["trimestre"]) <= q)
-        reporta = q in TRIMESTRES_QUE_REPORTA[FRECUENCIA[ind]]
-        cumplimiento = None
-        sem = "no_aplica"
-        if programado > 0:
-            avance = Fraction(realizado, programado) * 100
-            cumplimiento = avance / META_PCT * 100
-            desviacion = abs(cumplimiento - 100)
-            if reporta:
-                sem = ("verde" if desviacion <= UMBRAL_VERDE
-                       else "amarillo" if desviacion <= UMBRAL_ROJO else "rojo")
-        out[ind] = {"realizado": realizado, "programado": programado, "reporta": reporta,
-                    "cumplimiento": cumplimiento, "semaforo": sem}
-    return out
+def semaforos(anio: int, q: int) -> dict[str, dict]:
+    evaluacion = evaluate(PARAMS.mir, load_year(DATA_DIR, anio), Period(anio, q))
+    return {
+        r.clave: {"realizado": r.realizado, "programado": r.programado, "reporta": r.reporta,
+                  "cumplimiento": r.cumplimiento_pct, "semaforo": r.semaforo}
+        for r in evaluacion.results
+    }
 
 
 def autoverificacion() -> None:
@@ -785,7 +748,7 @@ def autoverificacion() -> None:
 
         # --- semáforos por periodo ---
         for q in range(1, 5):
-            s = semaforos(anio, q, prog, regs)
+            s = semaforos(anio, q)
             resumen[(anio, q)] = (s, justificados)
             for ind, v in s.items():
                 clave = (anio, ind, q)
@@ -830,8 +793,7 @@ def imprimir_resumen(resumen: dict) -> None:
     marca = {"verde": "V", "amarillo": "A", "rojo": "R", "no_aplica": "-"}
     for (anio, q), (s, justificados) in sorted(resumen.items()):
         nota = "  (sin registros del T4: el ejercicio 2026 llega al 30/09)" if (anio, q) == (2026, 4) else ""
-        cuenta = {c: sum(1 for v in s.values() if v["semaforo"] == c)
-                  for c in ("verde", "amarillo", "rojo", "no_aplica")}
+        cuenta = {c: sum(1 for v in s.values() if v["semaforo"] == c) for c in SEMAFOROS}
         print(f"\n{anio} T{q}: verde {cuenta['verde']}, amarillo {cuenta['amarillo']}, rojo {cuenta['rojo']}, "
               f"no_aplica {cuenta['no_aplica']}{nota}")
         print(f"  {'ind':5} {'rep':3} {'real/prog':>9} {'cumpl.%':>8}  semáforo   observación")

@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 from fractions import Fraction
 
-from .model import Indicator, Justificacion, Mir, Period, Registro, YearData, quarter_of
+from .model import SEMAFOROS, Indicator, Justificacion, Mir, Period, Registro, YearData, quarter_of
 
 HUNDRED = Fraction(100)
 
@@ -61,8 +61,8 @@ def desviacion(cumplimiento: Fraction | None) -> Fraction | None:
     return None if cumplimiento is None else abs(cumplimiento - HUNDRED)
 
 
-def semaforo(cumplimiento: Fraction | None, umbral_verde: Fraction, umbral_rojo: Fraction) -> str:
-    """``verde`` if the deviation ≤ umbral_verde, ``amarillo`` if ≤ umbral_rojo, else ``rojo``."""
+def classify_semaforo(cumplimiento: Fraction | None, umbral_verde: Fraction, umbral_rojo: Fraction) -> str:
+    """Classify a cumplimiento: ``verde`` if the deviation ≤ umbral_verde, ``amarillo`` if ≤ umbral_rojo, else ``rojo``."""
     dev = desviacion(cumplimiento)
     if dev is None:
         return "no_aplica"
@@ -98,7 +98,7 @@ class Figures:
             meta_pct=meta,
             cumplimiento_pct=cumplimiento,
             desviacion=desviacion(cumplimiento),
-            semaforo=semaforo(cumplimiento, indicator.umbral_verde, indicator.umbral_rojo),
+            semaforo=classify_semaforo(cumplimiento, indicator.umbral_verde, indicator.umbral_rojo),
         )
 
 
@@ -168,7 +168,7 @@ class Evaluation:
     def counts(self) -> dict[str, int]:
         """How many indicators have each semáforo (verde, amarillo, rojo, no_aplica)."""
         counter = Counter(r.semaforo for r in self.results)
-        return {s: counter.get(s, 0) for s in ("verde", "amarillo", "rojo", "no_aplica")}
+        return {s: counter.get(s, 0) for s in SEMAFOROS}
 
     def avisos_de(self, clave: str | None) -> tuple[Aviso, ...]:
         """The notices about one indicator (``None``: the general ones)."""

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from .errors import UsageError
 
+#: Every semáforo value, in the one order used everywhere (counts, legends, tables).
+#: How each looks (colour, symbol, label) is :data:`mirbook.style.SEMAFOROS`.
 SEMAFOROS = ("verde", "amarillo", "rojo", "no_aplica")
 
 _YEAR_RE = re.compile(r"\d{4}")

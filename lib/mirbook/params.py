@@ -3,6 +3,12 @@
 Both files are checked on load: a missing or unknown key, or a value of the
 wrong kind, raises :class:`ParamsError` with a Spanish message naming the file,
 the entry and the key.
+
+``mir.yaml`` states the institutional parameters once, in a top-level
+``parametros_institucionales`` block of defaults; an indicator's own
+``parametros_institucionales`` overrides them key by key (a key it writes replaces the
+default's value whole). The merged block is checked as if it had been written out in
+full, so an error names the indicator it applies to.
 """
 
 from __future__ import annotations
@@ -19,7 +25,9 @@ from .model import Componente, Indicator, Mir, Organizacion, TextoMir, Unidad
 NIVELES = ("Fin", "Propósito", "Componente", "Actividad")
 SENTIDOS = ("ascendente", "descendente")
 
-_MIR_KEYS = {"programa", "institucion", "fuente", "frecuencias", "componentes", "indicadores"}
+_MIR_KEYS = {
+    "programa", "institucion", "fuente", "frecuencias", "componentes", "parametros_institucionales", "indicadores",
+}
 _INDICATOR_KEYS = {
     "clave", "nivel", "padre", "componente", "unidad_responsable", "texto_mir",
     "numerador", "denominador", "parametros_institucionales", "tipos_producto", "flujos",
@@ -87,17 +95,25 @@ def _str_list(obj: dict, key: str, where: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value)
 
 
-def _indicator(raw: Any, index: int, path: Path, frecuencias: dict) -> Indicator:
+def _param_block(obj: Any, where: str) -> dict:
+    """A ``parametros_institucionales`` block as written (defaults or overrides): known keys only."""
+    if obj is None:
+        return {}
+    return _check_keys(obj, _PARAM_KEYS, where, optional=_PARAM_KEYS)
+
+
+def _indicator(raw: Any, index: int, path: Path, frecuencias: dict, defaults: dict) -> Indicator:
     where = f"{path}, indicador {index + 1}"
-    _check_keys(raw, _INDICATOR_KEYS, where, optional={"tipos_producto", "flujos"})
+    _check_keys(raw, _INDICATOR_KEYS, where, optional={"tipos_producto", "flujos", "parametros_institucionales"})
     clave = _text(raw, "clave", where)
     where = f"{path}, indicador {clave}"
     nivel = _text(raw, "nivel", where)
     if nivel not in NIVELES:
         raise ParamsError(f"{where}: nivel «{nivel}» desconocido; use {', '.join(NIVELES)}.")
     textos = _check_keys(raw["texto_mir"], _TEXT_KEYS, f"{where}, texto_mir")
+    overrides = _param_block(raw.get("parametros_institucionales"), f"{where}, parametros_institucionales")
     params = _check_keys(
-        raw["parametros_institucionales"], _PARAM_KEYS, f"{where}, parametros_institucionales",
+        {**defaults, **overrides}, _PARAM_KEYS, f"{where}, parametros_institucionales",
         optional={"metas_pct_por_anio"},
     )
     pwhere = f"{where}, parametros_institucionales"
@@ -114,6 +130,9 @@ def _indicator(raw: Any, index: int, path: Path, frecuencias: dict) -> Indicator
     metas_raw = params.get("metas_pct_por_anio") or {}
     if not isinstance(metas_raw, dict):
         raise ParamsError(f"{pwhere}: «metas_pct_por_anio» debe ser una tabla año: meta.")
+    for year in metas_raw:
+        if isinstance(year, bool) or not str(year).isdigit() or len(str(year)) != 4:
+            raise ParamsError(f"{pwhere}, metas_pct_por_anio: «{year}» no es un año de cuatro cifras.")
     metas = {int(year): _number(metas_raw, year, f"{pwhere}, metas_pct_por_anio") for year in metas_raw}
     return Indicator(
         clave=clave,
@@ -140,7 +159,7 @@ def _indicator(raw: Any, index: int, path: Path, frecuencias: dict) -> Indicator
 
 def load_mir(path: Path) -> Mir:
     """Load and check ``mir.yaml``."""
-    raw = _check_keys(_read_yaml(path), _MIR_KEYS, str(path))
+    raw = _check_keys(_read_yaml(path), _MIR_KEYS, str(path), optional={"parametros_institucionales"})
     freqs_raw = raw["frecuencias"]
     if not isinstance(freqs_raw, dict) or not freqs_raw:
         raise ParamsError(f"{path}: «frecuencias» debe ser una tabla frecuencia: [trimestres].")
@@ -151,7 +170,10 @@ def load_mir(path: Path) -> Mir:
         frecuencias[str(name)] = frozenset(quarters)
     if not isinstance(raw["indicadores"], list) or not raw["indicadores"]:
         raise ParamsError(f"{path}: «indicadores» debe ser una lista no vacía.")
-    indicadores = tuple(_indicator(item, i, path, frecuencias) for i, item in enumerate(raw["indicadores"]))
+    defaults = _param_block(raw.get("parametros_institucionales"), f"{path}, parametros_institucionales")
+    indicadores = tuple(
+        _indicator(item, i, path, frecuencias, defaults) for i, item in enumerate(raw["indicadores"])
+    )
     claves = [i.clave for i in indicadores]
     repeated = sorted({c for c in claves if claves.count(c) > 1})
     if repeated:

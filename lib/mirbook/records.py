@@ -8,17 +8,18 @@ uniqueness, who may report what…) are :mod:`mirbook.validation`'s job.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
-from datetime import date
 from pathlib import Path
 
+from .contract import ISO_DATE, QUARTER, WHOLE_NUMBER, parse_date, parse_int, parse_quarter
 from .errors import DataError
 from .model import Justificacion, Programacion, Registro, YearData
-from .sources import RawTable, read_year
+from .sources import RawTable, YearInputs
 
-_INT_RE = re.compile(r"[+]?\d+(\.0*)?")
-_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+__all__ = [
+    "ProblemLog", "format_problem", "load_year", "parse_date", "parse_int", "to_year_data", "year_data",
+]
+
 MAX_VALUES_SHOWN = 5
 
 
@@ -72,25 +73,6 @@ class ProblemLog:
             raise DataError(self.lines())
 
 
-def parse_int(text: str) -> int | None:
-    """A whole number written as text (``"3"``, ``"3.0"``); ``None`` if it is not one."""
-    value = text.strip()
-    if not _INT_RE.fullmatch(value):
-        return None
-    return int(value.split(".")[0].lstrip("+"))
-
-
-def parse_date(text: str) -> date | None:
-    """An ISO ``YYYY-MM-DD`` date that exists; ``None`` otherwise."""
-    value = text.strip()
-    if not _DATE_RE.fullmatch(value):
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
 def _check_columns(table: RawTable, log: ProblemLog) -> bool:
     missing = table.missing_columns()
     if missing:
@@ -103,10 +85,9 @@ def _check_columns(table: RawTable, log: ProblemLog) -> bool:
 
 
 def _quarter(table: RawTable, row: int, value: str, log: ProblemLog) -> int | None:
-    number = parse_int(value)
-    if number is None or not 1 <= number <= 4:
-        log.add(table, "trimestre", row, value, "se espera un trimestre entero del 1 al 4")
-        return None
+    number = parse_quarter(value)
+    if number is None:
+        log.add(table, "trimestre", row, value, QUARTER.expected)
     return number
 
 
@@ -119,7 +100,7 @@ def parse_programacion(table: RawTable, log: ProblemLog) -> list[Programacion]:
         quarter = _quarter(table, row, values["trimestre"], log)
         programado = parse_int(values["programado"])
         if programado is None:
-            log.add(table, "programado", row, values["programado"], "se espera un número entero mayor o igual a 0")
+            log.add(table, "programado", row, values["programado"], WHOLE_NUMBER.expected)
         if quarter is not None and programado is not None:
             out.append(Programacion(values["indicador"], values["unidad_responsable"], quarter, programado, row))
     return out
@@ -133,7 +114,7 @@ def parse_registros(table: RawTable, log: ProblemLog) -> list[Registro]:
     for row, values in table.rows:
         fecha = parse_date(values["fecha"])
         if fecha is None:
-            log.add(table, "fecha", row, values["fecha"], "se espera una fecha que exista, escrita AAAA-MM-DD")
+            log.add(table, "fecha", row, values["fecha"], ISO_DATE.expected)
             continue
         out.append(
             Registro(
@@ -185,6 +166,11 @@ def to_year_data(year: int, tables: dict[str, RawTable]) -> YearData:
     )
 
 
+def year_data(inputs: YearInputs) -> YearData:
+    """Typed records of a year already read (raises :class:`DataError` for what cannot be used)."""
+    return to_year_data(inputs.year, inputs.raw_tables())
+
+
 def load_year(data_dir: Path, year: int) -> YearData:
     """Read and type the inputs of ``year`` from ``<data_dir>/<year>/``."""
-    return to_year_data(year, read_year(Path(data_dir), year))
+    return year_data(YearInputs.read(Path(data_dir), year))

@@ -1,8 +1,8 @@
 """Read the input files of one year as raw text tables.
 
-The input contract (mir-domain §3): ``programacion`` and ``registros`` are required,
-``justificaciones`` optional; each may be a CSV (UTF-8, UTF-8 with BOM, Windows-1252 or
-Latin-1) or an ``.xlsx`` workbook (first sheet). Every value is kept as stripped text,
+The input contract (mir-domain §3, stated in :mod:`mirbook.contract`): ``programacion``
+and ``registros`` are required, ``justificaciones`` optional; each may be a CSV (UTF-8,
+UTF-8 with BOM, Windows-1252 or Latin-1) or an ``.xlsx`` workbook (first sheet). Every value is kept as stripped text,
 together with the row number the user sees in Excel (header = row 1).
 
 Nothing here interprets values: typed parsing is :mod:`mirbook.records`, the full
@@ -13,28 +13,16 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
+from .contract import EXTENSIONS, OPTIONAL_TABLES, REQUIRED_TABLES, TABLES
 from .errors import DataError
 from .paths import year_dir
-
-#: The columns of each table: (required, optional), in the contract's order.
-COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "programacion": (("indicador", "unidad_responsable", "trimestre", "programado"), ()),
-    "registros": (
-        ("folio", "indicador", "unidad_responsable", "fecha", "titulo", "medio_verificacion"),
-        ("tipo", "flujo"),
-    ),
-    "justificaciones": (("indicador", "trimestre", "causa", "efecto", "otros_motivos"), ()),
-}
-REQUIRED_TABLES = ("programacion", "registros")
-OPTIONAL_TABLES = ("justificaciones",)
-EXTENSIONS = (".csv", ".xlsx")
-
 
 @dataclass(frozen=True)
 class RawTable:
@@ -53,8 +41,7 @@ class RawTable:
 
     def missing_columns(self) -> list[str]:
         """Required columns of the contract absent from the header."""
-        required, _ = COLUMNS[self.name]
-        return [c for c in required if c not in self.columns]
+        return [c for c in TABLES[self.name].required_columns if c not in self.columns]
 
 
 def find_table(folder: Path, name: str) -> Path | None:
@@ -122,7 +109,7 @@ def _build(name: str, path: Path, encoding: str, records: list[tuple[int, list[s
     if not records:
         raise DataError(
             f"{path.name}: el archivo no tiene fila de encabezados; la primera fila debe llevar los nombres "
-            f"de las columnas: {', '.join(COLUMNS[name][0])}."
+            f"de las columnas: {', '.join(TABLES[name].required_columns)}."
         )
     _, header_cells = records[0]
     while header_cells and not header_cells[-1].strip():
@@ -149,13 +136,13 @@ def _build(name: str, path: Path, encoding: str, records: list[tuple[int, list[s
     return RawTable(name, path, encoding, columns, tuple(rows))
 
 
-def read_csv(name: str, path: Path) -> RawTable:
-    """Read one CSV table."""
-    data = path.read_bytes()
+def read_csv(name: str, path: Path, data: bytes | None = None) -> RawTable:
+    """Read one CSV table (from ``data``, the file's bytes already read, when given)."""
+    data = path.read_bytes() if data is None else data
     if not data.strip():
         raise DataError(
             f"{path.name}: el archivo está vacío (0 bytes de contenido); debe tener al menos la fila de "
-            f"encabezados: {', '.join(COLUMNS[name][0])}."
+            f"encabezados: {', '.join(TABLES[name].required_columns)}."
         )
     text, encoding = decode_text(data, path)
     first_line = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
@@ -182,16 +169,16 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def read_xlsx(name: str, path: Path) -> RawTable:
-    """Read the first sheet of an ``.xlsx`` workbook."""
-    if path.stat().st_size == 0:
+def read_xlsx(name: str, path: Path, data: bytes | None = None) -> RawTable:
+    """Read the first sheet of an ``.xlsx`` workbook (from ``data`` when given)."""
+    if (path.stat().st_size if data is None else len(data)) == 0:
         raise DataError(f"{path.name}: el archivo está vacío (0 bytes).")
     import zipfile
 
     from openpyxl import load_workbook  # imported here: only workbooks need it
 
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        workbook = load_workbook(path if data is None else io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as exc:
         raise DataError(
             f"{path.name}: no se puede abrir como libro de Excel (.xlsx); el archivo está dañado "
@@ -213,37 +200,127 @@ def read_xlsx(name: str, path: Path) -> RawTable:
     return _build(name, path, "xlsx", records)
 
 
-def read_table(name: str, path: Path) -> RawTable:
-    """Read table ``name`` from ``path`` (CSV or xlsx by extension)."""
-    if name not in COLUMNS:
+def read_table(name: str, path: Path, data: bytes | None = None) -> RawTable:
+    """Read table ``name`` from ``path`` (CSV or xlsx by extension; ``data``: its bytes, already read)."""
+    if name not in TABLES:
         raise ValueError(f"unknown table {name!r}")
     try:
         if path.suffix.lower() == ".xlsx":
-            return read_xlsx(name, path)
-        return read_csv(name, path)
+            return read_xlsx(name, path, data)
+        return read_csv(name, path, data)
     except PermissionError:
         raise DataError(f"{path.name}: no se puede leer el archivo (permiso denegado).") from None
     except IsADirectoryError:
         raise DataError(f"{path.name}: es una carpeta, no un archivo.") from None
 
 
+@dataclass(frozen=True)
+class InputFile:
+    """One table of the contract as looked up and read: where it is, its bytes' hash, its rows.
+
+    ``lookup_problems``: the table could not be told apart (two versions); ``path`` is
+    ``None`` when no file was found; ``read_problems`` (Spanish lines): the file exists but
+    cannot be read. ``sha256`` is computed from the very bytes that were parsed.
+    """
+
+    name: str
+    path: Path | None
+    sha256: str | None = None
+    table: RawTable | None = None
+    lookup_problems: tuple[str, ...] = ()
+    read_problems: tuple[str, ...] = ()
+
+
+def read_input_file(name: str, path: Path) -> InputFile:
+    """Read one file once: its bytes, their sha256 and the parsed table (never raises a DataError)."""
+    try:
+        data = path.read_bytes()
+    except (PermissionError, IsADirectoryError):
+        data = None  # read_table phrases these two
+    except OSError as exc:
+        problem = f"{path.name}: no se puede leer el archivo ({exc.strerror or type(exc).__name__})."
+        return InputFile(name, path, read_problems=(problem,))
+    try:
+        table = read_table(name, path, data) if data is not None else read_table(name, path)
+    except DataError as exc:
+        digest = hashlib.sha256(data).hexdigest() if data is not None else None
+        return InputFile(name, path, digest, read_problems=tuple(exc.problems))
+    except OSError as exc:
+        problem = f"{path.name}: no se puede leer el archivo ({exc.strerror or type(exc).__name__})."
+        return InputFile(name, path, read_problems=(problem,))
+    return InputFile(name, path, hashlib.sha256(data or b"").hexdigest(), table)
+
+
+@dataclass(frozen=True)
+class YearInputs:
+    """The input files of one year, each read ONCE: raw tables, their sha256, what went wrong.
+
+    The seam between reading and its users: validation (:func:`mirbook.validation.validate`),
+    the workbook (:func:`mirbook.workbook.open_workbook`), typing
+    (:func:`mirbook.records.year_data`) and the run's fingerprint all take the same object,
+    so a big year is read and parsed once per run. Reading never raises for a data problem:
+    :attr:`folder_problems` and each :class:`InputFile` say what could not be read, and
+    :meth:`raw_tables` raises them as one :class:`DataError` the way :func:`read_year` does.
+    """
+
+    data_dir: Path
+    year: int
+    folder: Path | None
+    folder_problems: tuple[str, ...]
+    files: tuple[InputFile, ...]
+
+    @classmethod
+    def read(cls, data_dir: Path, year: int) -> YearInputs:
+        """Look up and read every table of ``year`` in ``data_dir`` (required first)."""
+        data_dir = Path(data_dir)
+        try:
+            folder = year_dir(data_dir, year)
+        except DataError as exc:
+            return cls(data_dir, year, None, tuple(exc.problems), ())
+        files = []
+        for name in REQUIRED_TABLES + OPTIONAL_TABLES:
+            try:
+                path = find_table(folder, name)
+            except DataError as exc:
+                files.append(InputFile(name, None, lookup_problems=tuple(exc.problems)))
+                continue
+            files.append(InputFile(name, None) if path is None else read_input_file(name, path))
+        return cls(data_dir, year, folder, (), tuple(files))
+
+    def get(self, name: str) -> InputFile | None:
+        """The file of table ``name``, as looked up (``None`` if the folder was missing)."""
+        return next((f for f in self.files if f.name == name), None)
+
+    @property
+    def tables(self) -> dict[str, RawTable]:
+        """The tables that could be read, by name, in the contract's order."""
+        return {f.name: f.table for f in self.files if f.table is not None}
+
+    @property
+    def sha256(self) -> dict[Path, str]:
+        """``{path: sha256}`` of every file whose bytes were read."""
+        return {f.path: f.sha256 for f in self.files if f.path is not None and f.sha256 is not None}
+
+    def raw_tables(self) -> dict[str, RawTable]:
+        """Every table, or a :class:`DataError`: the first unreadable file, else the missing required ones."""
+        if self.folder_problems:
+            raise DataError(list(self.folder_problems))
+        missing = []
+        for item in self.files:
+            if item.lookup_problems or item.read_problems:
+                raise DataError(list(item.lookup_problems or item.read_problems))
+            if item.path is None and item.name in REQUIRED_TABLES:
+                missing.append(item.name)
+        if missing:
+            raise DataError(
+                [f"Falta el archivo obligatorio {name}.csv (o {name}.xlsx) en {self.folder}." for name in missing]
+            )
+        return self.tables
+
+
 def read_year(data_dir: Path, year: int) -> dict[str, RawTable]:
     """Read every table of one year; a missing required file is a :class:`DataError`."""
-    folder = year_dir(data_dir, year)
-    tables: dict[str, RawTable] = {}
-    missing = []
-    for name in REQUIRED_TABLES + OPTIONAL_TABLES:
-        path = find_table(folder, name)
-        if path is None:
-            if name in REQUIRED_TABLES:
-                missing.append(name)
-            continue
-        tables[name] = read_table(name, path)
-    if missing:
-        raise DataError(
-            [f"Falta el archivo obligatorio {name}.csv (o {name}.xlsx) en {folder}." for name in missing]
-        )
-    return tables
+    return YearInputs.read(Path(data_dir), year).raw_tables()
 
 
 def year_files(data_dir: Path, year: int) -> list[Path]:

@@ -15,7 +15,8 @@ from .model import Mir, Organizacion, Period, YearData
 from .params import load_mir, load_organizacion
 from .paths import params_dir as default_params_dir
 from .paths import resolve_dir
-from .records import load_year
+from .records import year_data
+from .sources import YearInputs
 
 
 @dataclass(frozen=True)
@@ -76,16 +77,29 @@ def open_workbook(
     period: int | str,
     data_dir: str | Path | None = None,
     params_dir: str | Path | None = None,
+    *,
+    inputs: YearInputs | None = None,
+    previous_inputs: YearInputs | None = None,
 ) -> Workbook:
-    """Load and evaluate one period (``period`` as ``"T3"``), plus the same period a year earlier."""
+    """Load and evaluate one period (``period`` as ``"T3"``), plus the same period a year earlier.
+
+    ``inputs`` / ``previous_inputs``: the files of the year and of the year before already
+    read once (:meth:`YearInputs.read`, e.g. by the run that validated them); read here
+    when ``None``.
+    """
     when = Period.parse(year, period)
     folder = resolve_dir(data_dir, "data")
     params = load_params(Path(params_dir) if params_dir else None)
-    data = load_year(folder, when.year)
+    for given, wanted in ((inputs, when.year), (previous_inputs, when.year - 1)):
+        if given is not None and given.year != wanted:
+            raise ValueError(f"inputs of {given.year} given where {wanted} was expected")
+    data = year_data(inputs if inputs is not None else YearInputs.read(folder, when.year))
     previous, previous_evaluation, previous_error = None, None, None
     if (folder / str(when.year - 1)).is_dir():
         try:
-            previous = load_year(folder, when.year - 1)
+            previous = year_data(
+                previous_inputs if previous_inputs is not None else YearInputs.read(folder, when.year - 1)
+            )
             previous_evaluation = evaluate(params.mir, previous, when.previous_year())
         except DataError as exc:
             previous_error = str(exc)

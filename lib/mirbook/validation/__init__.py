@@ -1,4 +1,8 @@
-"""Input validation: pre-checks, Great Expectations suites and the ``validacion.html`` report.
+"""Input validation: pre-checks, Great Expectations checks and the ``validacion.html`` report.
+
+Where things are: what GX cannot see (folders, files, encodings) is :mod:`.prechecks`;
+the frame GX sees is :mod:`.frame`; the checks are declared in :mod:`.checks`, run by
+:mod:`.gx` and phrased in Spanish by :mod:`.messages`; results are :mod:`.outcomes`.
 
 :func:`validate` never raises for a data problem: every problem becomes one Spanish
 line in :attr:`ValidationResult.errors` (file, column, Excel rows, the offending
@@ -16,11 +20,13 @@ from typing import TYPE_CHECKING
 
 from ..errors import DataError
 from ..model import Period
+from ..sources import RawTable, YearInputs
 from .outcomes import FILES_TABLE, ExpectationOutcome, FileInfo, ValidationResult
 from .prechecks import run_prechecks
 
 if TYPE_CHECKING:
     from ..workbook import Params
+    from .gx import GxSession
 
 __all__ = [
     "FILES_TABLE",
@@ -31,11 +37,26 @@ __all__ = [
     "validate",
 ]
 
-_TABLE_ORDER = ("programacion", "registros", "justificaciones")
+def _check_table(
+    session: GxSession, table: RawTable, params: Params, year: int
+) -> tuple[list[ExpectationOutcome], list[str], list[str]]:
+    """Declare, run and phrase the checks of one table: outcomes, error lines, warning lines."""
+    from .checks import table_checks
+    from .frame import frame
+    from .messages import phrase_results
+
+    df = frame(table, params)
+    checks = table_checks(table, df, params, year)
+    return phrase_results(table, df, checks, session.run(table.name, df, checks))
 
 
-def validate(data_dir: Path, period: Period, params: Params) -> ValidationResult:
+def validate(
+    data_dir: Path, period: Period, params: Params, inputs: YearInputs | None = None
+) -> ValidationResult:
     """Check every input file of ``period.year`` in ``data_dir`` against the data contract.
+
+    ``inputs``: the year's files already read once (:meth:`YearInputs.read`), so a run that
+    also opens the workbook reads and parses each file once; read here when ``None``.
 
     First what Great Expectations cannot see (folder, files, encodings, unreadable
     content), then one suite per table readable, all in one ephemeral context. When
@@ -44,24 +65,27 @@ def validate(data_dir: Path, period: Period, params: Params) -> ValidationResult
     the information notes (records dated after the period).
     """
     from ..indicators import evaluate
+    from ..contract import READ_TABLES
     from ..records import to_year_data
-    from .suites import GX_VERSION, Runner
+    from .gx import GX_VERSION, GxSession
 
     data_dir = Path(data_dir)
-    found = run_prechecks(data_dir, period.year)
+    if inputs is not None and inputs.year != period.year:
+        raise ValueError(f"inputs of {inputs.year} cannot validate {period}")
+    found = run_prechecks(data_dir, period.year, inputs)
     errors = list(found.errors)
     infos = list(found.infos)
     warnings: list[str] = []
     outcomes = list(found.outcomes)
 
     if found.tables:
-        runner = Runner()
-        for name in _TABLE_ORDER:
+        session = GxSession()
+        for name in READ_TABLES:
             if name not in found.tables:
                 continue
             table = found.tables[name]
             try:
-                table_outcomes, table_errors, table_warnings = runner.run(table, params, period.year)
+                table_outcomes, table_errors, table_warnings = _check_table(session, table, params, period.year)
                 warnings.extend(table_warnings)
             except Exception as exc:  # noqa: BLE001 - a fault of ours must still stop the run, in Spanish
                 table_errors = [

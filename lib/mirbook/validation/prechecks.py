@@ -1,8 +1,9 @@
 """What Great Expectations cannot see: folders, files, encodings, unreadable content.
 
 Every table of the year is tried, so the user learns about all unreadable or
-missing files at once. Reading itself is :mod:`mirbook.sources`; this module only
-gathers its :class:`~mirbook.errors.DataError` lines and describes each check as an
+missing files at once. Reading itself is :mod:`mirbook.sources` (each file read once,
+in :class:`~mirbook.sources.YearInputs`); this module only gathers its Spanish problem
+lines and describes each check as an
 :class:`ExpectationOutcome` of the pseudo-table ``(archivos)``.
 """
 
@@ -11,9 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import DataError
-from ..paths import year_dir
-from ..sources import OPTIONAL_TABLES, REQUIRED_TABLES, RawTable, find_table, read_table
+from ..contract import REQUIRED_TABLES
+from ..sources import RawTable, YearInputs
 from .outcomes import FILES_TABLE, ExpectationOutcome, FileInfo
 
 #: How each encoding is named for people.
@@ -61,29 +61,33 @@ class Prechecked:
         )
 
 
-def run_prechecks(data_dir: Path, year: int) -> Prechecked:
-    """Find and read the tables of ``year`` in ``data_dir``; never raises for data problems."""
+def run_prechecks(data_dir: Path, year: int, inputs: YearInputs | None = None) -> Prechecked:
+    """Describe the lookup and reading of ``year``'s tables; never raises for data problems.
+
+    ``inputs``: the files already read once (:class:`~mirbook.sources.YearInputs`); when
+    ``None`` they are read here.
+    """
+    inputs = inputs if inputs is not None else YearInputs.read(Path(data_dir), year)
     found = Prechecked()
     description = f"existe la carpeta del año {year} en la carpeta de datos"
-    try:
-        folder = year_dir(Path(data_dir), year)
-    except DataError as exc:
-        found.outcome(f"{year}/", description, exc.problems)
+    if inputs.folder is None:
+        found.outcome(f"{year}/", description, list(inputs.folder_problems))
         return found
     found.outcome(f"{year}/", description)
+    folder = inputs.folder
 
-    for name in REQUIRED_TABLES + OPTIONAL_TABLES:
+    for item in inputs.files:
+        name = item.name
         required = name in REQUIRED_TABLES
         exists = (
             f"existe el archivo {name} (.csv o .xlsx)"
             if required
             else f"el archivo {name} (.csv o .xlsx, opcional) está o se omite"
         )
-        try:
-            path = find_table(folder, name)
-        except DataError as exc:
-            found.outcome(f"{name}.csv / {name}.xlsx", exists, exc.problems)
+        if item.lookup_problems:
+            found.outcome(f"{name}.csv / {name}.xlsx", exists, list(item.lookup_problems))
             continue
+        path = item.path
         if path is None:
             if required:
                 found.outcome(
@@ -97,15 +101,9 @@ def run_prechecks(data_dir: Path, year: int) -> Prechecked:
         found.outcome(path.name, exists)
         found.files.append(path)
         readable = f"{path.name} se puede leer: no está vacío ni dañado, su texto se decodifica y tiene encabezados"
-        try:
-            table = read_table(name, path)
-        except DataError as exc:
-            found.outcome(path.name, readable, exc.problems)
-            found.file_info.append(FileInfo(name, path.name, None, None))
-            continue
-        except OSError as exc:
-            problem = f"{path.name}: no se puede leer el archivo ({exc.strerror or type(exc).__name__})."
-            found.outcome(path.name, readable, [problem])
+        table = item.table
+        if table is None:
+            found.outcome(path.name, readable, list(item.read_problems))
             found.file_info.append(FileInfo(name, path.name, None, None))
             continue
         found.outcome(path.name, readable)
