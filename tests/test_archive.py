@@ -17,8 +17,8 @@ def _revision(folder: Path, number: int, content: str) -> None:
     (folder / "00_resumen.html").write_text(content)
     (folder / "cuadernos" / "00_resumen.ipynb").write_text("{}")
     (folder / "index.html").write_text("nav")
-    manifest = {"revision": number, "salidas": archive.hash_outputs(folder)}
-    (folder / archive.MANIFEST).write_bytes(archive.manifest_bytes(manifest))
+    manifest = {"revision": number, "salidas": archive.hash_outputs(folder)}  # a minimal version-1 manifest
+    (folder / archive.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
 
 
 def test_write_atomic_skips_identical_content(tmp_path):

@@ -31,7 +31,9 @@ from conftest import DEMO, ROOT, run_cli
 from mirbook.errors import DataError, MirbookError
 from mirbook.execute import ENGINE_INPROCESS, ENGINE_KERNEL, NotebookJob, execute
 from mirbook.model import Period
-from mirbook.pipeline import Runner, WorkerPool
+from mirbook.executors import PRELOAD
+from mirbook.pipeline import Runner
+from mirbook.workers import WorkerPool
 
 EPOCH = "1790000000"  # 2026-09-21 14:13:20 UTC, fixed: both runs see the same clock
 PERIOD = Period(2026, 3)
@@ -180,7 +182,7 @@ def _job(source: Path, folder: Path, engine: str) -> NotebookJob:
 def test_inprocess_engine_records_what_a_kernel_sends(tmp_path, failing):
     source = _tricky_notebook(tmp_path / "99_prueba.ipynb", failing)
     errors = {}
-    with WorkerPool(2) as pool:  # fresh processes, as in a run
+    with WorkerPool(2, preload=PRELOAD) as pool:  # fresh processes, as in a run
         futures = {engine: pool.submit(execute, _job(source, tmp_path, engine))
                    for engine in (ENGINE_KERNEL, ENGINE_INPROCESS)}
         for engine, future in futures.items():
@@ -208,7 +210,7 @@ def test_a_cell_past_the_timeout_stops_both_engines_alike(tmp_path):
     source = tmp_path / "98_lento.ipynb"
     nbformat.write(notebook, source)
     messages = {}
-    with WorkerPool(2) as pool:
+    with WorkerPool(2, preload=PRELOAD) as pool:
         futures = {engine: pool.submit(execute, replace(_job(source, tmp_path, engine), timeout=2))
                    for engine in (ENGINE_KERNEL, ENGINE_INPROCESS)}
         for engine, future in futures.items():

@@ -27,7 +27,6 @@ import ctypes.util
 import errno
 import fcntl
 import hashlib
-import json
 import os
 import shutil
 import tempfile
@@ -36,10 +35,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from .manifest import FILE as MANIFEST
+from .manifest import Manifest, read
 from .model import Period
 from .paths import period_dir
 
-MANIFEST = "manifest.json"
 REVISIONS = "revisiones"
 NOTEBOOKS_SUBDIR = "cuadernos"
 STAGING = ".staging"
@@ -96,20 +96,9 @@ def hash_outputs(folder: Path) -> dict[str, str]:
     return {path.relative_to(folder).as_posix(): sha256_file(path) for path in artifact_files(folder)}
 
 
-def read_manifest(folder: Path) -> dict | None:
-    """The manifest of a revision folder, or ``None``."""
-    path = folder / MANIFEST
-    if not path.is_file():
-        return None
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def manifest_bytes(manifest: dict) -> bytes:
-    """Stable JSON encoding of a manifest."""
-    return (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+def read_manifest(folder: Path) -> Manifest | None:
+    """The manifest of a revision folder in its current form (:func:`mirbook.manifest.read`), or ``None``."""
+    return read(folder)
 
 
 @contextmanager
@@ -274,10 +263,10 @@ def verify(reports_dir: Path) -> tuple[int, list[VerifyProblem]]:
     for folder in folders:
         checked += 1
         manifest = read_manifest(folder)
-        if manifest is None or not isinstance(manifest.get("salidas"), dict):
+        if manifest is None:
             problems.append(VerifyProblem(folder, MANIFEST, "manifiesto"))
             continue
-        expected = manifest["salidas"]
+        expected = manifest.salidas
         actual = {p.relative_to(folder).as_posix(): p for p in artifact_files(folder)}
         for rel, digest in sorted(expected.items()):
             if rel not in actual:
@@ -289,6 +278,6 @@ def verify(reports_dir: Path) -> tuple[int, list[VerifyProblem]]:
     return checked, problems
 
 
-def current_manifest(reports_dir: Path, period: Period) -> dict | None:
+def current_manifest(reports_dir: Path, period: Period) -> Manifest | None:
     """The manifest of the newest revision of a period, if archived."""
     return read_manifest(period_dir(reports_dir, period))

@@ -10,8 +10,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import MirbookError, UsageError
+
+if TYPE_CHECKING:
+    from .model import Period
+    from .pipeline import Runner, RunOutcome
 
 _SPANISH = {
     "usage: ": "uso: ",
@@ -118,10 +123,28 @@ def cmd_run(args: argparse.Namespace) -> int:
         gc.freeze()
 
 
-def _archive(runner, periods, every: bool) -> int:
-    """Run one period (errors raise) or every period (errors listed at the end)."""
-    from .pipeline import summary
+def summary(outcome: RunOutcome) -> str:
+    """The closing screen of a run."""
+    counts = outcome.counts
+    lines = [
+        "",
+        f"Reporte de {outcome.period}: {outcome.folder / 'index.html'}",
+        f"  Revisión {outcome.revision}" + (" (sin cambios)" if outcome.unchanged else " (nueva)")
+        + f" · {outcome.seconds:.1f} s",
+        f"  Semáforo: {counts['verde']} verde · {counts['amarillo']} amarillo · {counts['rojo']} rojo · "
+        f"{counts['no_aplica']} no aplica",
+    ]
+    if outcome.avisos:
+        lines.append(f"  Advertencias ({len(outcome.avisos)}):")
+        lines.extend(f"    - {a}" for a in outcome.avisos)
+    else:
+        lines.append("  Sin advertencias.")
+    lines.extend(f"  Información: {i}" for i in outcome.informacion)
+    return "\n".join(lines)
 
+
+def _archive(runner: Runner, periods: list[Period], every: bool) -> int:
+    """Run one period (errors raise) or every period (errors listed at the end)."""
     if not every:
         print(summary(runner.run(periods[0])))
         return 0
@@ -158,6 +181,15 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def _command(sub, name: str, alias: str, help: str) -> argparse.ArgumentParser:
+    """A sub-command under its Spanish ``name``; the English ``alias`` (for scripts) works too
+    but is not listed in ``--help``."""
+    parser = sub.add_parser(name, aliases=[alias], help=help)
+    sub._choices_actions[-1].metavar = name  # argparse would list it as "name (alias)"
+    sub._choices_actions[-1].dest = name
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command."""
     parser = _Parser(
@@ -171,10 +203,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_period(ind)
     ind.add_argument("--out", default=None, help="archivo CSV de salida (por omisión: la salida estándar)")
     ind.set_defaults(handler=cmd_indicadores)
-    val = sub.add_parser("validate", help="solo valida los datos de entrada de un periodo")
+    val = _command(sub, "validar", "validate", "solo valida los datos de entrada de un periodo")
     _add_period(val)
     val.set_defaults(handler=cmd_validate)
-    run = sub.add_parser("run", help="valida, ejecuta los cuadernos, genera HTML y PDF y archiva el periodo")
+    run = _command(sub, "generar", "run", "valida, ejecuta los cuadernos, genera HTML y PDF y archiva el periodo")
     run.add_argument("--year", default=None, help="año, por ejemplo 2026")
     run.add_argument("--period", default=None, help="periodo: T1, T2, T3 o T4")
     run.add_argument("--all", action="store_true", help="todos los periodos con datos")
@@ -184,7 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--timeout", type=int, default=600, help="tiempo máximo por celda, en segundos")
     run.set_defaults(handler=cmd_run)
 
-    ver = sub.add_parser("verify", help="comprueba el archivo de reportes contra sus manifiestos")
+    ver = _command(sub, "verificar", "verify", "comprueba el archivo de reportes contra sus manifiestos")
     ver.add_argument("--reports-dir", default=None, help="carpeta del archivo (por omisión: reports/)")
     ver.set_defaults(handler=cmd_verify)
     return parser

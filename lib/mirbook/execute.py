@@ -1,6 +1,6 @@
 """Execute one report notebook with papermill and render it to HTML and PDF.
 
-Runs inside a worker process (see :mod:`mirbook.pipeline`); everything it returns
+Runs inside a worker process (see :mod:`mirbook.executors`); everything it returns
 or raises must pickle. A failing cell becomes a :class:`MirbookError` naming the
 notebook, the cell and the error, in Spanish.
 
@@ -24,7 +24,7 @@ import os
 import sys
 import time
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -232,28 +232,6 @@ def build_pdf(job: NotebookJob) -> float:
     """Second task of a notebook: print its HTML page to PDF; returns the duration."""
     with stderr_to(job.log):
         return render_pdf(job)
-
-
-def run_task(connection, function: Callable, argument, environment: dict[str, str], cwd: str) -> None:
-    """Body of a worker process: ``function(argument)`` in the caller's environment; the result
-    (or the exception) goes back through ``connection``. See :class:`mirbook.pipeline.WorkerPool`."""
-    os.environ.clear()
-    os.environ.update(environment)
-    try:
-        os.chdir(cwd)
-    except OSError:
-        pass
-    try:
-        reply = ("ok", function(argument))
-    except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
-        reply = ("error", exc)
-    try:
-        connection.send(reply)
-    except Exception as exc:  # noqa: BLE001 - an exception that does not pickle
-        connection.send(("error", MirbookError(f"{type(reply[1]).__name__}: {reply[1]}" if reply[0] == "error"
-                                                else f"resultado no transferible: {exc}")))
-    finally:
-        connection.close()
 
 
 def notebook_title(path: Path) -> str:

@@ -30,6 +30,7 @@ from string import Template
 
 from . import archive, style
 from .formatting import NOMBRES_TRIMESTRE, date_es, datetime_es
+from .manifest import Cuaderno, Manifest
 from .model import Period
 from .paths import period_dir
 from .style import NARROW_MEDIA, SEMAFOROS
@@ -53,36 +54,42 @@ class Revision:
 
     period: Period
     folder: Path
-    manifest: dict
+    manifest: Manifest
     rows: list[dict[str, str]]
 
     @property
     def number(self) -> int:
-        return int(self.manifest.get("revision", 1))
+        return self.manifest.revision
 
     @property
-    def reports(self) -> list[dict[str, str]]:
-        """``[{nombre, titulo}]`` of the notebook reports of this revision."""
-        items = self.manifest.get("cuadernos", [])
-        return [i if isinstance(i, dict) else {"nombre": i, "titulo": i} for i in items]
+    def reports(self) -> tuple[Cuaderno, ...]:
+        """The notebook reports of this revision (``nombre``, ``titulo``)."""
+        return self.manifest.cuadernos
 
     @property
     def counts(self) -> dict[str, int]:
-        """Indicators per semáforo value (from the manifest, else from indicadores.csv)."""
-        counts = self.manifest.get("semaforos")
-        if isinstance(counts, dict):
-            return {k: int(counts.get(k, 0) or 0) for k in ORDEN_SEMAFORO}
-        return {k: sum(1 for r in self.rows if r.get("semaforo") == k) for k in ORDEN_SEMAFORO}
+        """Indicators per semáforo value."""
+        return {k: self.manifest.semaforos[k] for k in ORDEN_SEMAFORO}
 
     @property
     def generated(self) -> str:
         """When the revision was made, in Spanish."""
-        return datetime_es(self.manifest.get("fin", "")) if self.manifest.get("fin") else "—"
+        return datetime_es(self.manifest.fin) if self.manifest.fin else "—"
 
     @property
     def reporting(self) -> int:
         """How many indicators report in the period."""
         return sum(1 for r in self.rows if r.get("reporta") == "true")
+
+    @property
+    def institucion(self) -> str:
+        """The institution named in the revision's parameters (``params/mir.yaml`` when it was made)."""
+        return self.manifest.institucion
+
+    @property
+    def programa(self) -> str:
+        """The programme named in the revision's parameters."""
+        return self.manifest.programa
 
 
 def _rows(folder: Path) -> list[dict[str, str]]:
@@ -135,13 +142,13 @@ def _label(period: Period) -> str:
     return f"{NOMBRES_TRIMESTRE[period.quarter].capitalize()} trimestre de {period.year}"
 
 
-def _data_source(manifest: dict, year: int) -> str:
+def _data_source(manifest: Manifest, year: int) -> str:
     """``data/2026: programacion.csv, registros.csv`` — the inputs of one year, as the reports say it."""
     prefix = f"datos/{year}/"
     order = {"programacion": 0, "registros": 1, "justificaciones": 2}
-    files = sorted((k[len(prefix):] for k in manifest.get("entradas", {}) if k.startswith(prefix)),
+    files = sorted((k[len(prefix):] for k in manifest.entradas if k.startswith(prefix)),
                    key=lambda name: (order.get(name.rsplit(".", 1)[0], 3), name))
-    folder = Path(str(manifest.get("parametros", {}).get("data_dir") or "datos")).name or "datos"
+    folder = Path(manifest.parametros.data_dir or "datos").name or "datos"
     return f"{folder}/{year}: {', '.join(files)}" if files else f"{folder}/{year}"
 
 
@@ -193,7 +200,7 @@ def _changes(current: Revision, previous: Revision | None) -> dict | None:
     """What changed against the previous revision: input files, code and indicator figures."""
     if previous is None:
         return None
-    old_inputs, new_inputs = previous.manifest.get("entradas", {}), current.manifest.get("entradas", {})
+    old_inputs, new_inputs = previous.manifest.entradas, current.manifest.entradas
     files = sorted(k for k in set(old_inputs) | set(new_inputs) if old_inputs.get(k) != new_inputs.get(k))
     old_rows = {r["clave"]: r for r in previous.rows}
     indicators = []
@@ -202,7 +209,7 @@ def _changes(current: Revision, previous: Revision | None) -> dict | None:
         diffs = [(f, old.get(f, "") if old else "", row.get(f, "")) for f in CAMPOS if not old or old.get(f) != row.get(f)]
         if diffs:
             indicators.append((row["clave"], diffs))
-    old_code, new_code = previous.manifest.get("codigo") or {}, current.manifest.get("codigo") or {}
+    old_code, new_code = previous.manifest.codigo, current.manifest.codigo
     code = sorted(k for k in set(old_code) | set(new_code) if old_code.get(k) != new_code.get(k))
     return {"revision": previous.number, "files": files, "indicators": indicators, "code": code}
 
@@ -211,9 +218,9 @@ def _documents(rev: Revision, base: str = "") -> list[dict]:
     """The reports of a revision, each with its HTML and PDF link (``None`` when the file is missing)."""
     out = []
     for nb in rev.reports:
-        entry = {"titulo": nb.get("titulo") or nb.get("nombre"), "nombre": nb.get("nombre")}
+        entry = {"titulo": nb.titulo or nb.nombre, "nombre": nb.nombre}
         for ext in ("html", "pdf"):
-            path = rev.folder / f"{nb.get('nombre')}.{ext}"
+            path = rev.folder / f"{nb.nombre}.{ext}"
             entry[ext] = f"{base}{path.name}" if path.is_file() else None
             entry[f"{ext}_size"] = _size(path) if path.is_file() else ""
         out.append(entry)
@@ -222,7 +229,7 @@ def _documents(rev: Revision, base: str = "") -> list[dict]:
 
 def _data_files(rev: Revision) -> list[dict]:
     """The traceability files of a revision: validation, indicator table, manifest, executed notebooks."""
-    titles = {nb.get("nombre"): nb.get("titulo") for nb in rev.reports}
+    titles = {nb.nombre: nb.titulo for nb in rev.reports}
     fixed = [
         ("validacion.html", "Reporte de validación de las entradas",
          "Cada comprobación de los archivos de entrada y su resultado."),
@@ -280,9 +287,9 @@ def _period_page(rev: Revision, newest: Revision, previous: Revision | None,
         changes=_changes(rev, previous),
         history=[{"number": h.number, "href": rel(h.folder) + "/index.html", "when": h.generated,
                   "current": h is rev, "newest": h is newest} for h in reversed(history)],
-        avisos=list(rev.manifest.get("avisos") or []),
-        informacion=list(rev.manifest.get("informacion") or []),
-        demo=bool(rev.manifest.get("demo")),
+        avisos=list(rev.manifest.avisos),
+        informacion=list(rev.manifest.informacion),
+        demo=rev.manifest.demo,
         fuente=_data_source(rev.manifest, period.year),
         generado=rev.generated,
     )
@@ -304,14 +311,14 @@ def _index_page(summaries: list[tuple[Period, Revision, list[Revision]]]) -> str
                        "when": o.generated} for o in reversed(older)],
             "corte": date_es(period.end),
         })
-    latest = max((s[1].manifest.get("fin", "") for s in summaries), default="")
+    latest = max((s[1].manifest.fin for s in summaries), default="")
     sources = sorted({_data_source(s[1].manifest, s[0].year).split(":")[0] for s in summaries})
     return _page(
         "index.html",
         title=SITE_TITLE,
         years=sorted(years.items(), reverse=True),
         count=len(summaries),
-        demo=any(s[1].manifest.get("demo") for s in summaries),
+        demo=any(s[1].manifest.demo for s in summaries),
         generado=datetime_es(latest) if latest else "—",
         fuente=(", ".join(sources) + " (programación, registros y justificaciones de cada año); "
                 "las huellas de cada archivo están en el manifest.json de cada periodo") if sources else "—",

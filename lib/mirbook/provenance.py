@@ -1,0 +1,117 @@
+"""Where a revision comes from: its input files, the code, the package versions, the git state.
+
+Why a module of its own: the run decides "nothing changed, nothing to do" from one
+fingerprint (``huella``) over everything that shapes a revision, and the manifest records
+the same facts for whoever audits the archive later. Both must agree on what counts, so
+what counts is listed here once: the period's data files and the previous year's, every
+file in ``params/``, the notebooks, the package's own code and templates, and the versions
+of the packages that draw the reports. Hashing only: nothing here parses the data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+from .archive import sha256_file
+from .errors import DataError
+from .manifest import GitState
+from .model import Period
+from .paths import project_root
+from .sources import year_files
+from .workbook import Params
+
+PACKAGES = (
+    "mirbook", "pandas", "numpy", "matplotlib", "seaborn", "papermill", "nbconvert", "nbclient", "nbformat",
+    "ipykernel", "great-expectations", "weasyprint", "openpyxl", "pyyaml", "jinja2",
+)
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def now() -> datetime:
+    """The run's clock: ``$SOURCE_DATE_EPOCH`` when set (reproducible builds), else local time."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    return datetime.now(timezone.utc).astimezone()
+
+
+def code_files() -> list[Path]:
+    """The package's own source and templates: a change in them makes a new revision."""
+    return sorted(p for p in _PACKAGE.rglob("*")
+                  if p.is_file() and p.suffix in (".py", ".j2", ".css", ".tpl", ".json", ".html"))
+
+
+def input_files(data_dir: Path, period: Period, params: Params, notebooks: list[Path]) -> dict[str, Path]:
+    """``{label: path}`` of everything a revision is made from (labels are stable, portable names)."""
+    files: dict[str, Path] = {}
+    for year in (period.year, period.year - 1):
+        for path in year_files(data_dir, year):
+            files[f"datos/{year}/{path.name}"] = path
+    for path in sorted(params.folder.glob("*.yaml")):
+        files[f"params/{path.name}"] = path
+    for path in notebooks:
+        files[f"notebooks/{path.name}"] = path
+    return files
+
+
+def fingerprint(inputs: dict[str, str], code: dict[str, str], period: Period, versions: dict[str, str]) -> str:
+    """One sha256 over the inputs, the code, the period and the package versions."""
+    digest = hashlib.sha256(f"{period.year}-{period.label}\n".encode())
+    for group in (inputs, code, versions):
+        for key in sorted(group):
+            digest.update(f"{key}={group[key]}\n".encode())
+    return digest.hexdigest()
+
+
+def package_versions() -> dict[str, str]:
+    """Installed versions of the packages that shape the reports."""
+    out = {}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "no instalado"
+    return out
+
+
+def git_state() -> GitState:
+    """The project's git commit and whether the tree had uncommitted changes."""
+    root = project_root()
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10)
+        status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                                capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return GitState()
+    if commit.returncode != 0:
+        return GitState()
+    return GitState(commit.stdout.strip(), bool(status.stdout.strip()))
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """The hashes of everything one revision of a period is made from, and their fingerprint."""
+
+    inputs: dict[str, str]
+    code: dict[str, str]
+    versions: dict[str, str]
+    huella: str
+
+
+def collect(data_dir: Path, period: Period, params: Params, notebooks: list[Path],
+            versions: dict[str, str]) -> Provenance | None:
+    """Hash the inputs and the code of one period; ``None`` when an input cannot be read
+    (validation explains why)."""
+    try:
+        files = input_files(data_dir, period, params, notebooks)
+        inputs = {k: sha256_file(p) for k, p in files.items()}
+    except (OSError, DataError):
+        return None
+    code = {p.relative_to(_PACKAGE).as_posix(): sha256_file(p) for p in code_files()}
+    return Provenance(inputs, code, versions, fingerprint(inputs, code, period, versions))

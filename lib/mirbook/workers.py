@@ -1,0 +1,233 @@
+"""A pool of worker processes: each task in a fresh process forked from a (preloaded) forkserver.
+
+Why not :class:`concurrent.futures.ProcessPoolExecutor`: its processes live on from task to
+task, so one notebook's imports, globals and matplotlib state would leak into the next; and
+it cannot stop a running task. Here every task gets a fresh process (the isolation of a
+fresh kernel) that still starts with every import done, because the forkserver imported the
+``preload`` modules once; queued tasks start lowest ``priority`` first; and :meth:`cancel`
+terminates running tasks at once.
+
+Generic on purpose: nothing here knows about notebooks or mirbook, so the pool can be read,
+tested and replaced on its own. Its own failures (a process that could not start or died, a
+cancelled task) come back as :class:`WorkerError` with a message for the user (Spanish);
+a task's own exception comes back as it was raised.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from multiprocessing.connection import wait as wait_ready
+
+CANCELLED = "Tarea cancelada."
+
+
+class WorkerError(Exception):
+    """The pool failed a task (could not start it, it was cancelled, its process died)."""
+
+
+class WorkerPool:
+    """Run tasks ``size`` at a time, each in a fresh process forked from a preloaded forkserver.
+
+    A fresh process per task gives every notebook the isolation of a fresh kernel; the
+    forkserver's ``preload`` (imported once per process) makes that
+    process start with every import done. Queued tasks start lowest ``priority`` first.
+    A task's exception comes back through its future; a process that dies fails its
+    future with a :class:`WorkerError`. :meth:`cancel` stops tasks at once: queued ones
+    never start, running ones are terminated — what a failed validation needs.
+
+    Use as a context manager: leaving it stops whatever still runs.
+    """
+
+    def __init__(self, size: int, preload: Sequence[str] = (), crash_advice: str = "") -> None:
+        """``size`` processes at a time; ``preload``: modules the forkserver imports once (it takes
+        effect when this process starts its forkserver, once per process); ``crash_advice``: what
+        the message of a process that died tells the user to do."""
+        self._context = multiprocessing.get_context("forkserver")
+        if preload:
+            self._context.set_forkserver_preload(list(preload))
+        self._advice = crash_advice
+        self._size = max(1, size)
+        self._queue: list = []  # heap of (priority, sequence, future, function, argument)
+        self._running: dict[Future, tuple] = {}  # future -> (process, reader)
+        self._cancelled: set[Future] = set()
+        self._lock = threading.Lock()
+        self._order = itertools.count()
+        self._closed = False
+        self._wake_r, self._wake_w = os.pipe()
+        self._thread = threading.Thread(target=self._loop, name="worker-pool", daemon=True)
+        self._thread.start()
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def submit(self, function: Callable, argument, priority: tuple = ()) -> Future:
+        """Queue ``function(argument)`` (both must pickle; ``function`` a module-level function)."""
+        future: Future = Future()
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("pool closed")
+            heapq.heappush(self._queue, (priority, next(self._order), future, function, argument))
+        self._wake()
+        return future
+
+    def cancel(self, futures) -> None:
+        """Stop these tasks: queued ones are cancelled, running ones terminated."""
+        with self._lock:
+            for future in futures:
+                if future in self._running:
+                    self._cancelled.add(future)
+                    process = self._running[future][0]
+                    if process is not None and process.is_alive():
+                        process.terminate()
+                else:
+                    future.cancel()
+        self._wake()
+
+    def close(self) -> None:
+        """Stop every task still queued or running and wait for the pool's thread."""
+        with self._lock:
+            self._closed = True
+            pending = [entry[2] for entry in self._queue] + list(self._running)
+        self.cancel(pending)
+        self._thread.join()
+        os.close(self._wake_r)
+        os.close(self._wake_w)
+
+    def _wake(self) -> None:
+        try:
+            os.write(self._wake_w, b"x")
+        except OSError:
+            pass
+
+    def _start(self) -> None:
+        """Start queued tasks while there is room.
+
+        The lock is not held while a process starts: the first start waits for the forkserver
+        to finish its preload (seconds), and the caller must be free to submit meanwhile.
+        """
+        while True:
+            with self._lock:
+                if self._closed or not self._queue or len(self._running) >= self._size:
+                    return
+                _, _, future, function, argument = heapq.heappop(self._queue)
+                if not future.set_running_or_notify_cancel():
+                    continue
+                self._running[future] = (None, None)  # holds the slot while it starts
+            reader, writer = self._context.Pipe(duplex=False)
+            process = self._context.Process(
+                target=run_task, args=(writer, function, argument, dict(os.environ), os.getcwd()),
+                name="worker-task", daemon=True,
+            )
+            try:
+                process.start()
+            except BaseException as exc:  # noqa: BLE001 - reported through the future
+                reader.close()
+                writer.close()
+                with self._lock:
+                    del self._running[future]
+                future.set_exception(WorkerError(f"No se pudo iniciar un proceso de trabajo: {exc}"))
+                continue
+            writer.close()
+            with self._lock:
+                self._running[future] = (process, reader)
+                if future in self._cancelled or self._closed:
+                    process.terminate()
+
+    def _loop(self) -> None:
+        try:
+            self._serve()
+        except BaseException as exc:  # noqa: BLE001 - never leave a caller waiting forever
+            with self._lock:
+                futures = [entry[2] for entry in self._queue] + list(self._running)
+                processes = [entry[0] for entry in self._running.values() if entry[0] is not None]
+                self._queue.clear()
+                self._running.clear()
+                self._closed = True
+            for process in processes:
+                process.terminate()
+            for future in futures:
+                if not future.done():
+                    future.set_exception(WorkerError(f"Error interno del grupo de procesos: {exc}"))
+
+    def _serve(self) -> None:
+        while True:
+            self._start()
+            with self._lock:
+                if self._closed and not self._running:
+                    for entry in self._queue:
+                        entry[2].cancel()
+                    self._queue.clear()
+                    return
+                watch = {}
+                for future, (process, reader) in self._running.items():
+                    watch[reader] = future
+                    watch[process.sentinel] = future
+            ready = wait_ready(list(watch) + [self._wake_r])
+            if self._wake_r in ready:
+                os.read(self._wake_r, 4096)
+            done = {watch[obj] for obj in ready if obj in watch}
+            for future in done:
+                self._collect(future)
+
+    def _collect(self, future: Future) -> None:
+        with self._lock:
+            process, reader = self._running[future]
+            reply = None
+            try:
+                if reader.poll():
+                    reply = reader.recv()
+            except (EOFError, OSError):
+                reply = None
+            if reply is None and process.is_alive():
+                return  # the reader woke up with nothing to read yet
+            del self._running[future]
+            cancelled = future in self._cancelled
+            self._cancelled.discard(future)
+        reader.close()
+        if reply is None:
+            process.join()
+        if cancelled:
+            future.set_exception(WorkerError(CANCELLED))
+        elif reply is None:
+            advice = f"; {self._advice}" if self._advice else ""
+            future.set_exception(WorkerError(
+                f"Un proceso de trabajo terminó inesperadamente (código {process.exitcode}){advice}."))
+        elif reply[0] == "ok":
+            future.set_result(reply[1])
+        else:
+            future.set_exception(reply[1])
+        process.join(timeout=10)
+        if process.is_alive():  # a thread the task left behind keeps it from exiting
+            process.terminate()
+            process.join()
+
+
+def run_task(connection, function: Callable, argument, environment: dict[str, str], cwd: str) -> None:
+    """Body of a worker process: ``function(argument)`` in the caller's environment; the result
+    (or the exception) goes back through ``connection``."""
+    os.environ.clear()
+    os.environ.update(environment)
+    try:
+        os.chdir(cwd)
+    except OSError:
+        pass
+    try:
+        reply = ("ok", function(argument))
+    except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
+        reply = ("error", exc)
+    try:
+        connection.send(reply)
+    except Exception as exc:  # noqa: BLE001 - an exception that does not pickle
+        connection.send(("error", WorkerError(f"{type(reply[1]).__name__}: {reply[1]}" if reply[0] == "error"
+                                                else f"resultado no transferible: {exc}")))
+    finally:
+        connection.close()
