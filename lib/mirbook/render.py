@@ -32,11 +32,6 @@ FOOTER_KEYS = ("fuente", "generado", "demo")
 _SCRIPT_RE = re.compile(r"<script\b[^>]*>.*?</script\s*>|<script\b[^>]*/?>", re.IGNORECASE | re.DOTALL)
 
 
-def page_css() -> str:
-    """The shared CSS of every report page (also for the archive's index pages)."""
-    return style.page_css()
-
-
 @lru_cache(maxsize=1)
 def _exporter():
     """The HTML exporter with the mirbook template, built once per process."""

@@ -102,6 +102,11 @@ def _scope(wb: Workbook, componente: str | None) -> list[IndicatorResult]:
     return [wb.evaluation.get(c) for c in claves]
 
 
+def _component(wb: Workbook, componente: str | None):
+    """The component of a scope (``None``: the whole MIR)."""
+    return None if componente is None else next(c for c in wb.mir.componentes if c.clave == componente)
+
+
 def _umbrales(indicators: list[Indicator]) -> dict[str, str]:
     verdes = {i.umbral_verde for i in indicators}
     rojos = {i.umbral_rojo for i in indicators}
@@ -131,39 +136,19 @@ def portada_html(wb: Workbook, componente: str | None = None) -> str:
     p = wb.period
     mir, org = wb.mir, wb.organizacion
     results = _scope(wb, componente)
-    if componente is None:
-        titulo = f"Evaluación de la MIR — {period_es(p.year, p.quarter)}"
-        subtitulo = ""
-        titulo_semaforo = "Semáforo de la MIR"
-        alcance = "de la MIR"
-        unidades = []
-    else:
-        comp = next(c for c in mir.componentes if c.clave == componente)
-        unit = org.get(comp.unidad_responsable)
-        actividades = [r.clave for r in results if r.indicator.nivel == "Actividad"]
-        titulo = f"{comp.nombre} — {period_es(p.year, p.quarter)}"
-        nombre = f"{unit.nombre} ({unit.nombre_alterno})" if unit.nombre_alterno else unit.nombre
-        numeros = [re.sub(r"^[^0-9]*", "", a) for a in actividades]
-        subtitulo = f"{nombre}. " + (
-            f"Actividades {numeros[0]} a {numeros[-1]}." if len(numeros) > 1 else
-            (f"Actividad {numeros[0]}." if numeros else "")
-        )
-        titulo_semaforo = f"Semáforo del {comp.nombre}"
-        alcance = f"del {comp.nombre}"
-        claves = {r.clave for r in results}
-        unidades = [u for u in org.unidades if claves & set(u.puede_reportar)]
+    comp = _component(wb, componente)
+    claves = {r.clave for r in results}
     return _render(
         "portada.html.j2",
         programa=mir.programa,
         institucion=mir.institucion,
-        titulo=titulo,
-        subtitulo=subtitulo,
-        unidades=unidades,
+        componente=comp,
+        unidad=org.get(comp.unidad_responsable) if comp else None,
+        actividades=[re.sub(r"^[^0-9]*", "", r.clave) for r in results if r.indicator.nivel == "Actividad"],
+        unidades=[u for u in org.unidades if claves & set(u.puede_reportar)] if comp else [],
         demo=is_demo(wb),
         previous_error=wb.previous_error,
         anio_anterior=p.year - 1,
-        titulo_semaforo=titulo_semaforo,
-        alcance=alcance,
         resultados=results,
         periodo=p,
         umbrales=_umbrales([r.indicator for r in results]),
@@ -211,15 +196,11 @@ def tabla_indicadores_html(wb: Workbook, componente: str | None = None) -> str:
     prev = wb.previous_evaluation
     files = _files(wb)
     filas = [{"r": r, "anterior": prev.get(r.clave) if prev else None} for r in _scope(wb, componente)]
-    if componente is None:
-        alcance = "de la MIR"
-    else:
-        alcance = "del " + next(c.nombre for c in wb.mir.componentes if c.clave == componente)
     return _render(
         "tabla.html.j2",
         filas=filas,
         periodo=wb.period,
-        alcance=alcance,
+        componente=_component(wb, componente),
         archivo_programacion=files["programacion"],
         archivo_registros=files["registros"],
     )
@@ -309,11 +290,6 @@ def indicador_html(wb: Workbook, clave: str) -> str:
     if ind.tipos_producto or any(x.tipo for x in productos):
         tipos = _shares(by_tipo(ind, data, p), "(sin tipo)")
     flujos = _shares(by_flujo(ind, data, p), "(sin flujo)") if ind.flujos else []
-    if ind.unidad_responsable:
-        unit = wb.organizacion.get(ind.unidad_responsable)
-        responsable = f"{unit.nombre} ({unit.nombre_alterno})" if unit.nombre_alterno else unit.nombre
-    else:
-        responsable = f"{mir.institucion} (todas sus unidades)"
 
     return _render(
         "indicador.html.j2",
@@ -325,7 +301,8 @@ def indicador_html(wb: Workbook, clave: str) -> str:
         periodo_texto=period_es(p.year, p.quarter),
         trimestres_reporte=_quarters_text(mir.frecuencias[ind.frecuencia]),
         umbrales=umbrales,
-        responsable=responsable,
+        unidad_responsable=wb.organizacion.get(ind.unidad_responsable) if ind.unidad_responsable else None,
+        institucion=mir.institucion,
         fuente_mir=mir.fuente,
         grafica=grafica,
         hay_anterior=bool(prev_rows),
