@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import archive, style, templating
-from .formatting import NOMBRES_TRIMESTRE, date_es, datetime_es
+from .formatting import date_es, datetime_es, period_es
 from .model import Period
 from .paths import period_dir
 
@@ -110,7 +110,7 @@ def _size(path: Path) -> str:
 
 def _label(period: Period) -> str:
     """``Tercer trimestre de 2026``."""
-    return f"{NOMBRES_TRIMESTRE[period.quarter].capitalize()} trimestre de {period.year}"
+    return period_es(period.year, period.quarter).capitalize()
 
 
 def _data_source(manifest: dict, year: int) -> str:
@@ -204,7 +204,7 @@ def _period_page(rev: Revision, newest: Revision, previous: Revision | None,
     return _page(
         "period.html",
         title=f"{_label(period)} — revisión {rev.number} — {SITE_TITLE}",
-        heading=f"Evaluación de la MIR — {NOMBRES_TRIMESTRE[period.quarter]} trimestre de {period.year}",
+        heading=f"Evaluación de la MIR — {period_es(period.year, period.quarter)}",
         period=period,
         label=_label(period),
         corte=f"Cifras acumuladas del 1 de enero al {date_es(period.end)}.",
