@@ -30,7 +30,6 @@ from fractions import Fraction
 from pathlib import Path
 
 from . import charts, templating
-from .formatting import period_es
 from .indicators import (
     IndicatorResult,
     by_flujo,
@@ -298,7 +297,6 @@ def indicador_html(wb: Workbook, clave: str) -> str:
         ancla="indicador-" + re.sub(r"[^A-Za-z0-9]+", "-", clave),
         titulo_nivel=_nivel_corto(r),
         periodo=p,
-        periodo_texto=period_es(p.year, p.quarter),
         trimestres_reporte=_quarters_text(mir.frecuencias[ind.frecuencia]),
         umbrales=umbrales,
         unidad_responsable=wb.organizacion.get(ind.unidad_responsable) if ind.unidad_responsable else None,
