@@ -87,6 +87,23 @@ def test_exporter_built_once():
     assert render._exporter() is render._exporter()
 
 
+def test_every_stylesheet_takes_its_colours_from_the_palette():
+    palette = {value.upper() for value in style.css_variables().values()}
+    sheets = {"report": style.page_css(), "site": style.site_css(), "validation": style.validation_css()}
+    for name, css in sheets.items():
+        assert "$" not in css, name
+        colours = {c.upper() for c in re.findall(r"#[0-9A-Fa-f]{3,8}\b", css)}
+        assert colours and colours <= palette, (name, colours - palette)
+
+
+def test_nbconvert_environment_has_the_shared_filters():
+    from mirbook import templating
+
+    filters = render._exporter().environment.filters
+    for name, function in templating.FILTERS.items():
+        assert filters[name] is function, name
+
+
 def test_static_self_contained_page(html):
     assert html.startswith("<!DOCTYPE html>")
     assert '<html lang="es">' in html

@@ -247,3 +247,48 @@ def test_chart_is_deterministic_svg(wb):
     svg = base64.b64decode(uris[0].split(",", 1)[1]).decode("utf-8")
     assert svg.startswith("<svg") and "<script" not in svg
     assert not re.search(r'(href|src)="https?:', svg)  # namespaces and metadata only, nothing to load
+
+
+# --- the one template environment ---------------------------------------------------------------
+
+
+def test_filters_write_csv_text_as_formatting_writes_numbers():
+    from fractions import Fraction
+
+    from mirbook import templating
+    from mirbook.formatting import int_es, pct_es
+
+    assert templating.pct("1066.67") == pct_es(Fraction(106667, 100)) == "1,066.67 %"
+    assert templating.pct(Fraction(200, 3)) == "66.67 %"
+    assert templating.pct("") == templating.pct(None) == "—"
+    assert templating.pct("n/d") == "n/d"
+    assert templating.entero("1234") == int_es(1234) == templating.entero(1234) == "1,234"
+    assert templating.entero("") == templating.entero(None) == "—"
+    assert templating.entero("12.5") == "12.5"
+    assert templating.numero(Fraction(25, 2)) == "12.50" and templating.numero(10) == "10"
+    assert templating.lista(["A1.1"]) == "A1.1"
+    assert templating.lista(["A1.1", "A1.2", "A1.3"]) == "A1.1, A1.2 y A1.3"
+
+
+def test_every_page_template_compiles_in_the_one_environment():
+    from mirbook import templating
+
+    env = templating.environment()
+    assert env is templating.environment() and env.autoescape
+    names = env.list_templates()
+    for expected in ("macros.html.j2", "report/portada.html.j2", "report/frases.html.j2",
+                     "site/index.html.j2", "site/period.html.j2", "validation/validacion.html.j2"):
+        assert expected in names
+    assert not any(name.startswith("mirbook/") for name in names)  # nbconvert's template, nbconvert's filters
+    for name in names:
+        env.get_template(name)
+
+
+def test_one_demo_macro_gives_each_wording():
+    from mirbook import templating
+
+    macros = templating.environment().get_template("macros.html.j2").module
+    reporte, reportes, pie = (str(macros.datos_demo(forma)) for forma in ("reporte", "reportes", "pie"))
+    assert "de este reporte no son reales" in reporte and 'class="aviso-demo"' in reporte
+    assert "de estos reportes no son reales" in reportes
+    assert pie.startswith('<p class="demo">') and "aviso-demo" not in pie

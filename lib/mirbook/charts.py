@@ -47,7 +47,7 @@ def setup() -> None:
             "text.color": style.TEXTO,
             "xtick.color": style.TEXTO,
             "ytick.color": style.TEXTO,
-            "grid.color": "#D9D9D9",
+            "grid.color": style.LINEA,
             "axes.titleweight": "bold",
             "axes.titlesize": 10,
             "axes.labelsize": 9,
@@ -204,7 +204,7 @@ def avance_svg(
                                     "alpha": 0.85})
 
     if anterior:
-        series(anterior, "#6B6B6B", True, f"{year - 1} (mismo periodo)", False)
+        series(anterior, style.ANTERIOR, True, f"{year - 1} (mismo periodo)", False)
     series(actual, style.GUINDA, False, f"{year}", True)
     left.set_xticks(quarters, labels)
     left.yaxis.set_major_formatter(FuncFormatter(_pct_axis))
@@ -214,7 +214,7 @@ def avance_svg(
     handles = [Line2D([], [], color=style.GUINDA, linewidth=2, marker="o", markerfacecolor=style.GUINDA,
                       label=f"{year}")]
     if anterior:
-        handles.append(Line2D([], [], color="#6B6B6B", linewidth=1.3, linestyle=(0, (3, 2)), marker="o",
+        handles.append(Line2D([], [], color=style.ANTERIOR, linewidth=1.3, linestyle=(0, (3, 2)), marker="o",
                               markerfacecolor="white", markersize=4, label=f"{year - 1}"))
     handles.append(Line2D([], [], color=style.TEXTO, linewidth=1.1, linestyle=(0, (6, 3)), label=f"Meta ({pct_es(meta)})"))
     if any(not p.reporta for p in actual if p.avance is not None):
@@ -231,7 +231,7 @@ def avance_svg(
                      "Productos": b.realizado if b.realizado is not None else float("nan")})
     frame = pd.DataFrame(rows, columns=["Trimestre", "Serie", "Productos"])
     sns.barplot(data=frame, x="Trimestre", y="Productos", hue="Serie", order=labels,
-                hue_order=["Programado", "Realizado"], palette=["#D9D9D9", style.GUINDA],
+                hue_order=["Programado", "Realizado"], palette=[style.LINEA, style.GUINDA],
                 edgecolor=style.TEXTO, linewidth=0.6, ax=right, legend=False)
     for container, hatch in zip(right.containers, ("////", "")):
         for patch in container:
@@ -247,7 +247,7 @@ def avance_svg(
     right.set_xlabel("")
     right.set_ylabel("Productos")
     right.legend(
-        handles=[Patch(facecolor="#D9D9D9", edgecolor=style.TEXTO, hatch="////", label="Programado"),
+        handles=[Patch(facecolor=style.LINEA, edgecolor=style.TEXTO, hatch="////", label="Programado"),
                  Patch(facecolor=style.GUINDA, edgecolor=style.TEXTO, label="Realizado")],
         loc="upper center", bbox_to_anchor=(0.5, -0.1 if not pending else -0.2), frameon=False, ncol=2,
     )

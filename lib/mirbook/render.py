@@ -3,7 +3,9 @@
 * :func:`notebook_to_html` uses nbconvert's HTML exporter with the ``mirbook``
   template (``templates/mirbook/``): only Markdown cells and cell outputs, no
   prompts, no ``<script>``, the stylesheet inline, images as ``data:`` URIs,
-  ``lang="es"``. The exporter is built once per process.
+  ``lang="es"``. The exporter is built once per process; its environment gets
+  the filters of :mod:`mirbook.templating` and imports the shared macros
+  (``templates/macros.html.j2``), so the demo notice reads as on every other page.
 * :func:`html_to_pdf` prints that same HTML with WeasyPrint on A4, with the header
   text on top of every page and "Página N de M" at the bottom. WeasyPrint is given
   a URL fetcher that only serves ``data:`` URIs, so a PDF never reaches the network.
@@ -19,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import style
+from . import style, templating
 
 if TYPE_CHECKING:  # pragma: no cover
     import nbformat
@@ -30,11 +32,6 @@ FOOTER_KEYS = ("fuente", "generado", "demo")
 _SCRIPT_RE = re.compile(r"<script\b[^>]*>.*?</script\s*>|<script\b[^>]*/?>", re.IGNORECASE | re.DOTALL)
 
 
-def page_css() -> str:
-    """The shared CSS of every report page (also for the archive's index pages)."""
-    return style.page_css()
-
-
 @lru_cache(maxsize=1)
 def _exporter():
     """The HTML exporter with the mirbook template, built once per process."""
@@ -43,6 +40,9 @@ def _exporter():
     exporter = HTMLExporter(
         template_name=TEMPLATE_NAME,
         extra_template_basedirs=[str(style.TEMPLATES_DIR)],
+        # the shared macros (templates/macros.html.j2) and filters of mirbook.templating
+        extra_template_paths=[str(style.TEMPLATES_DIR)],
+        filters=dict(templating.FILTERS),
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,

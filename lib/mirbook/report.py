@@ -11,10 +11,12 @@ The notebooks in ``notebooks/`` hold narrative and calls into this module only::
     report.indicador(wb, "A1.1")       # everything about one indicator
 
 Every display function has a ``*_html`` twin that returns the HTML text (used by
-the tests and by anyone who wants the block without Jupyter). The HTML is built
-with Jinja2 templates (``templates/report/``) in an environment that
-**autoescapes** every value, so titles, justifications, evidence and any other
-user text are always escaped. The chart is an SVG embedded as a ``data:`` URI.
+the tests and by anyone who wants the block without Jupyter). This module only
+gathers what each block shows; the HTML and the sentences are in the templates
+``templates/report/`` (the wording mixed with figures in ``report/frases.html.j2``),
+rendered by :mod:`mirbook.templating`, whose environment **autoescapes** every
+value, so titles, justifications, evidence and any other user text are always
+escaped. The chart is an SVG embedded as a ``data:`` URI.
 
 Nothing here writes files.
 """
@@ -25,11 +27,9 @@ import base64
 import re
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import lru_cache
 from pathlib import Path
 
-from . import charts, style
-from .formatting import date_es, int_es, pct_es, period_es, round2
+from . import charts, templating
 from .indicators import (
     IndicatorResult,
     by_flujo,
@@ -43,9 +43,6 @@ from .indicators import (
 from .model import Indicator
 from .paths import is_demo_data
 from .workbook import Workbook, open_workbook
-
-_URL_RE = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
-
 
 # --- entry points ------------------------------------------------------------------------------
 
@@ -77,36 +74,12 @@ def _show(html: str) -> None:
 # --- templates ---------------------------------------------------------------------------------
 
 
-def _fraction_text(value: Fraction | int) -> str:
-    """A threshold or count of points: ``10`` or ``12.50``."""
-    value = Fraction(value)
-    return int_es(int(value)) if value.denominator == 1 else f"{round2(value):,.2f}"
-
-
-def _date_short(value) -> str:
-    """``02/01/2026``: the es-MX short date, for dense tables."""
-    return f"{value.day:02d}/{value.month:02d}/{value.year}"
-
-
-@lru_cache(maxsize=1)
-def _env():
-    import jinja2
-
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(style.TEMPLATES_DIR / "report")),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    env.filters.update(pct=pct_es, entero=int_es, fecha=date_es, fecha_corta=_date_short, numero=_fraction_text)
-    env.tests["url"] = lambda value: bool(_URL_RE.fullmatch(str(value).strip()))
-    env.globals.update(SEMAFOROS=style.SEMAFOROS, nivel_corto=_nivel_corto)
-    return env
+#: The environment the blocks are rendered in (kept under this name for :mod:`mirbook.preload`).
+_env = templating.environment
 
 
 def _render(template: str, **context) -> str:
-    return _env().get_template(template).render(**context)
+    return templating.render("report/" + template, nivel_corto=_nivel_corto, **context)
 
 
 # --- small helpers -----------------------------------------------------------------------------
@@ -128,11 +101,16 @@ def _scope(wb: Workbook, componente: str | None) -> list[IndicatorResult]:
     return [wb.evaluation.get(c) for c in claves]
 
 
+def _component(wb: Workbook, componente: str | None):
+    """The component of a scope (``None``: the whole MIR)."""
+    return None if componente is None else next(c for c in wb.mir.componentes if c.clave == componente)
+
+
 def _umbrales(indicators: list[Indicator]) -> dict[str, str]:
     verdes = {i.umbral_verde for i in indicators}
     rojos = {i.umbral_rojo for i in indicators}
     if len(verdes) == 1 and len(rojos) == 1:
-        return {"verde": _fraction_text(verdes.pop()), "rojo": _fraction_text(rojos.pop())}
+        return {"verde": templating.numero(verdes.pop()), "rojo": templating.numero(rojos.pop())}
     return {"verde": "el umbral verde de cada indicador", "rojo": "el umbral rojo de cada indicador"}
 
 
@@ -146,53 +124,10 @@ def _files(wb: Workbook) -> dict[str, str]:
 
 
 def _quarters_text(quarters) -> str:
-    labels = [f"T{q}" for q in sorted(quarters)]
-    if len(labels) <= 1:
-        return "".join(labels)
-    return ", ".join(labels[:-1]) + " y " + labels[-1]
-
-
-def _y(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " y " + items[-1]
-
-
-def _corte(wb: Workbook) -> str:
-    p = wb.period
-    return f"Cifras acumuladas del {date_es(p.start)} al {date_es(p.end)}."
+    return templating.lista(f"T{q}" for q in sorted(quarters))
 
 
 # --- page one ----------------------------------------------------------------------------------
-
-
-def _summary_sentence(wb: Workbook, results: list[IndicatorResult], alcance: str) -> str:
-    p = wb.period
-    reporting = [r for r in results if r.reporta]
-    evaluated = [r for r in reporting if r.semaforo != "no_aplica"]
-    parts = []
-    counts = {s: sum(1 for r in evaluated if r.semaforo == s) for s in ("verde", "amarillo", "rojo")}
-    detail = _y([f"{n} en {s}" for s, n in counts.items() if n])
-    if reporting:
-        parts.append(
-            f"En el {period_es(p.year, p.quarter)} reportan {len(reporting)} de los {len(results)} indicadores "
-            f"{alcance}" + (f": {detail}." if detail else ".")
-        )
-    else:
-        parts.append(f"Ninguno de los {len(results)} indicadores {alcance} reporta en el {period_es(p.year, p.quarter)}.")
-    sin_prog = [r.clave for r in reporting if r.semaforo == "no_aplica"]
-    if sin_prog:
-        parts.append(
-            f"{_y(sin_prog)} reporta{'n' if len(sin_prog) > 1 else ''} pero sin programación acumulada o sin "
-            "cumplimiento calculable: semáforo no aplica."
-        )
-    silent = [r.clave for r in results if not r.reporta]
-    if silent:
-        parts.append(
-            f"{_y(silent)} no reporta{'n' if len(silent) > 1 else ''} en este periodo por su frecuencia: "
-            "sus cifras se muestran como informativas (semáforo no aplica)."
-        )
-    return " ".join(parts)
 
 
 def portada_html(wb: Workbook, componente: str | None = None) -> str:
@@ -200,42 +135,19 @@ def portada_html(wb: Workbook, componente: str | None = None) -> str:
     p = wb.period
     mir, org = wb.mir, wb.organizacion
     results = _scope(wb, componente)
-    if componente is None:
-        titulo = f"Evaluación de la MIR — {period_es(p.year, p.quarter)}"
-        subtitulo = ""
-        titulo_semaforo = "Semáforo de la MIR"
-        alcance = "de la MIR"
-        unidades = []
-    else:
-        comp = next(c for c in mir.componentes if c.clave == componente)
-        unit = org.get(comp.unidad_responsable)
-        actividades = [r.clave for r in results if r.indicator.nivel == "Actividad"]
-        titulo = f"{comp.nombre} — {period_es(p.year, p.quarter)}"
-        nombre = f"{unit.nombre} ({unit.nombre_alterno})" if unit.nombre_alterno else unit.nombre
-        numeros = [re.sub(r"^[^0-9]*", "", a) for a in actividades]
-        subtitulo = f"{nombre}. " + (
-            f"Actividades {numeros[0]} a {numeros[-1]}." if len(numeros) > 1 else
-            (f"Actividad {numeros[0]}." if numeros else "")
-        )
-        titulo_semaforo = f"Semáforo del {comp.nombre}"
-        alcance = f"del {comp.nombre}"
-        claves = {r.clave for r in results}
-        unidades = [u for u in org.unidades if claves & set(u.puede_reportar)]
-    counts = {s: sum(1 for r in results if r.semaforo == s) for s in ("verde", "amarillo", "rojo", "no_aplica")}
+    comp = _component(wb, componente)
+    claves = {r.clave for r in results}
     return _render(
         "portada.html.j2",
         programa=mir.programa,
         institucion=mir.institucion,
-        titulo=titulo,
-        subtitulo=subtitulo,
-        corte=_corte(wb),
-        unidades=unidades,
+        componente=comp,
+        unidad=org.get(comp.unidad_responsable) if comp else None,
+        actividades=[re.sub(r"^[^0-9]*", "", r.clave) for r in results if r.indicator.nivel == "Actividad"],
+        unidades=[u for u in org.unidades if claves & set(u.puede_reportar)] if comp else [],
         demo=is_demo(wb),
         previous_error=wb.previous_error,
         anio_anterior=p.year - 1,
-        titulo_semaforo=titulo_semaforo,
-        resumen=_summary_sentence(wb, results, alcance),
-        conteos=[{"semaforo": s, "n": n} for s, n in counts.items()],
         resultados=results,
         periodo=p,
         umbrales=_umbrales([r.indicator for r in results]),
@@ -280,22 +192,16 @@ def arbol_mir(wb: Workbook) -> None:
 
 def tabla_indicadores_html(wb: Workbook, componente: str | None = None) -> str:
     """The indicator table of the scope, with the same period of the previous year when it exists."""
-    p = wb.period
     prev = wb.previous_evaluation
     files = _files(wb)
     filas = [{"r": r, "anterior": prev.get(r.clave) if prev else None} for r in _scope(wb, componente)]
-    if componente is None:
-        alcance = "de la MIR"
-    else:
-        alcance = "del " + next(c.nombre for c in wb.mir.componentes if c.clave == componente)
     return _render(
         "tabla.html.j2",
         filas=filas,
-        periodo=p,
-        alcance=alcance,
-        fin_periodo=date_es(p.end),
-        anterior_label=f"{p.year - 1} {p.label}",
-        fuentes=f"{files['programacion']} (programado) y {files['registros']} (realizado)",
+        periodo=wb.period,
+        componente=_component(wb, componente),
+        archivo_programacion=files["programacion"],
+        archivo_registros=files["registros"],
     )
 
 
@@ -322,23 +228,6 @@ def avisos(wb: Workbook, componente: str | None = None) -> None:
 # --- one indicator -------------------------------------------------------------------------------
 
 
-def _result_sentence(r: IndicatorResult, umbrales: dict[str, str]) -> str:
-    f = r.figures
-    base = (
-        f"Realizado {int_es(f.realizado)} de {int_es(f.programado)} programado{'s' if f.programado != 1 else ''} "
-        f"del 1 de enero al {date_es(r.period.end)}"
-    )
-    if f.programado == 0:
-        return base + ": sin programación acumulada, el avance no se puede calcular."
-    text = f"{base}: avance de {pct_es(f.avance_pct)} frente a una meta de {pct_es(f.meta_pct)}"
-    if f.cumplimiento_pct is None:
-        return text + "; el cumplimiento no se puede calcular."
-    return (
-        text + f"; cumplimiento de {pct_es(f.cumplimiento_pct)}, desviación de "
-        f"{_fraction_text(f.desviacion)} puntos (umbral verde: {umbrales['verde']}; rojo: más de {umbrales['rojo']})."
-    )
-
-
 def _shares(rows: list[tuple[str, int]], empty_label: str) -> list[dict]:
     total = sum(n for _, n in rows)
     return [
@@ -351,7 +240,7 @@ def _rows_text(numbers: list[int]) -> str:
     return ", ".join(str(n) for n in sorted(numbers))
 
 
-def _chart(wb: Workbook, r: IndicatorResult, rows, prev_rows) -> tuple[str, str]:
+def _chart(wb: Workbook, r: IndicatorResult, rows, prev_rows) -> str:
     ind, p = r.indicator, wb.period
     actual = [charts.Punto(q.trimestre, q.acumulado.avance_pct, q.acumulado.semaforo, q.reporta) for q in rows]
     anterior = (
@@ -367,13 +256,7 @@ def _chart(wb: Workbook, r: IndicatorResult, rows, prev_rows) -> tuple[str, str]
         for q in range(1, 5)
     ]
     svg = charts.avance_svg(ind, r.meta_pct, p.year, actual, anterior, barras)
-    uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    puntos = "; ".join(f"T{q.trimestre}: {pct_es(q.acumulado.avance_pct)}" for q in rows)
-    alt = (
-        f"Gráfica del indicador {ind.clave}: avance acumulado por trimestre ({puntos}) frente a la meta de "
-        f"{pct_es(r.meta_pct)}, y productos programados y realizados en cada trimestre."
-    )
-    return uri, alt
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
 def indicador_html(wb: Workbook, clave: str) -> str:
@@ -389,16 +272,7 @@ def indicador_html(wb: Workbook, clave: str) -> str:
     rows = by_quarter(mir, ind, data, p)
     prev_rows = by_quarter(mir, ind, wb.previous, p.previous_year()) if wb.previous is not None else None
     anterior = wb.previous_evaluation.get(clave) if wb.previous_evaluation is not None else None
-    grafica, grafica_alt = _chart(wb, r, rows, prev_rows)
-
-    diferencia = ""
-    if anterior is not None and r.avance_pct is not None and anterior.avance_pct is not None:
-        delta = r.avance_pct - anterior.avance_pct
-        signo = "+" if delta > 0 else ("−" if delta < 0 else "")
-        diferencia = (
-            f"Diferencia de avance frente a {anterior.period.year} {anterior.period.label}: "
-            f"{signo}{_fraction_text(abs(delta))} puntos porcentuales."
-        )
+    grafica = _chart(wb, r, rows, prev_rows)
 
     unidades = []
     for row in by_unidad(ind, data, p, wb.organizacion.claves):
@@ -415,11 +289,6 @@ def indicador_html(wb: Workbook, clave: str) -> str:
     if ind.tipos_producto or any(x.tipo for x in productos):
         tipos = _shares(by_tipo(ind, data, p), "(sin tipo)")
     flujos = _shares(by_flujo(ind, data, p), "(sin flujo)") if ind.flujos else []
-    if ind.unidad_responsable:
-        unit = wb.organizacion.get(ind.unidad_responsable)
-        responsable = f"{unit.nombre} ({unit.nombre_alterno})" if unit.nombre_alterno else unit.nombre
-    else:
-        responsable = f"{mir.institucion} (todas sus unidades)"
 
     return _render(
         "indicador.html.j2",
@@ -428,15 +297,12 @@ def indicador_html(wb: Workbook, clave: str) -> str:
         ancla="indicador-" + re.sub(r"[^A-Za-z0-9]+", "-", clave),
         titulo_nivel=_nivel_corto(r),
         periodo=p,
-        periodo_texto=period_es(p.year, p.quarter),
-        fin_periodo=date_es(p.end),
         trimestres_reporte=_quarters_text(mir.frecuencias[ind.frecuencia]),
-        frase=_result_sentence(r, umbrales),
         umbrales=umbrales,
-        responsable=responsable,
+        unidad_responsable=wb.organizacion.get(ind.unidad_responsable) if ind.unidad_responsable else None,
+        institucion=mir.institucion,
         fuente_mir=mir.fuente,
         grafica=grafica,
-        grafica_alt=grafica_alt,
         hay_anterior=bool(prev_rows),
         trimestres=[{"row": row, "actual": row.trimestre == p.quarter} for row in rows],
         por_venir=[
@@ -444,7 +310,6 @@ def indicador_html(wb: Workbook, clave: str) -> str:
             for q in range(p.quarter + 1, 5)
         ],
         anterior=anterior,
-        diferencia=diferencia,
         previous_error=wb.previous_error,
         unidades=unidades,
         tipos=tipos,

@@ -22,6 +22,9 @@ from string import Template
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 CSS_FILE = TEMPLATES_DIR / "mirbook" / "report.css"
 NARROW_CSS_FILE = TEMPLATES_DIR / "mirbook" / "narrow.css"
+SITE_CSS_FILE = TEMPLATES_DIR / "site" / "site.css"
+SITE_NARROW_CSS_FILE = TEMPLATES_DIR / "site" / "narrow.css"
+VALIDATION_CSS_FILE = TEMPLATES_DIR / "validation" / "validacion.css"
 #: Media query of the narrow-screen rules (phones down to 360 px).
 NARROW_MEDIA = "screen and (max-width: 40rem)"
 
@@ -33,6 +36,16 @@ TEXTO_SUAVE = "#4D4D4D"
 ENLACE = "#0B4FA8"
 FONDO_SUAVE = "#F4F1EC"
 BORDE = "#8A8A8A"
+
+#: Neutral greys and tints of the pages (backgrounds, rules, table lines).
+BLANCO = "#FFFFFF"
+BORDE_CLARO = "#BFBFBF"      # table cells, cards, strips
+LINEA_FICHA = "#D0D0D0"      # rules between the rows of the ficha
+LINEA_TITULO = "#CCCCCC"     # rule under section titles
+LINEA = "#D9D9D9"            # rules between list rows; chart grid and "programado" bars
+FONDO_ACTUAL = "#FFF8E6"     # the row of the current period / revision
+FONDO_ENLACE = "#EAF1FB"     # a button under the pointer
+ANTERIOR = "#6B6B6B"         # the previous year's line in the charts
 
 
 @dataclass(frozen=True)
@@ -71,7 +84,8 @@ def etiqueta(value: str) -> str:
     return SEMAFOROS[value].etiqueta
 
 
-def _css_variables() -> dict[str, str]:
+def css_variables() -> dict[str, str]:
+    """The palette as the ``${name}`` placeholders of the stylesheets in ``templates/`` see it."""
     values = {
         "guinda": GUINDA,
         "dorado": DORADO,
@@ -80,6 +94,13 @@ def _css_variables() -> dict[str, str]:
         "enlace": ENLACE,
         "fondo_suave": FONDO_SUAVE,
         "borde": BORDE,
+        "blanco": BLANCO,
+        "borde_claro": BORDE_CLARO,
+        "linea_ficha": LINEA_FICHA,
+        "linea_titulo": LINEA_TITULO,
+        "linea": LINEA,
+        "fondo_actual": FONDO_ACTUAL,
+        "fondo_enlace": FONDO_ENLACE,
     }
     for key, sem in SEMAFOROS.items():
         values[f"{key}_fondo"] = sem.fondo
@@ -89,16 +110,20 @@ def _css_variables() -> dict[str, str]:
     return values
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=None)
+def stylesheet(path: Path) -> str:
+    """A stylesheet of ``templates/`` with the palette filled in: the one way CSS gets its colours."""
+    return Template(Path(path).read_text(encoding="utf-8")).substitute(css_variables())
+
+
 def base_css() -> str:
     """Screen, print and PDF rules, with the palette filled in."""
-    return Template(CSS_FILE.read_text(encoding="utf-8")).substitute(_css_variables())
+    return stylesheet(CSS_FILE)
 
 
-@lru_cache(maxsize=1)
 def narrow_css() -> str:
     """The rules for narrow screens only (to be used under :data:`NARROW_MEDIA`)."""
-    return Template(NARROW_CSS_FILE.read_text(encoding="utf-8")).substitute(_css_variables())
+    return stylesheet(NARROW_CSS_FILE)
 
 
 @lru_cache(maxsize=1)
@@ -106,7 +131,22 @@ def page_css() -> str:
     """The whole shared CSS as one stylesheet: :func:`base_css` plus the narrow-screen rules in an
     ``@media`` block. (The report pages put the narrow rules in a separate ``<style media=…>``
     element instead, which WeasyPrint skips silently.)"""
-    return f"{base_css()}\n@media {NARROW_MEDIA} {{\n{narrow_css()}}}\n"
+    return base_css() + _media(narrow_css())
+
+
+def _media(rules: str) -> str:
+    return f"\n@media {NARROW_MEDIA} {{\n{rules}}}\n"
+
+
+@lru_cache(maxsize=1)
+def site_css() -> str:
+    """The stylesheet of the archive's navigation pages: the reports' one plus the site's own rules."""
+    return page_css() + stylesheet(SITE_CSS_FILE) + _media(stylesheet(SITE_NARROW_CSS_FILE))[1:]
+
+
+def validation_css() -> str:
+    """The stylesheet of ``validacion.html``."""
+    return stylesheet(VALIDATION_CSS_FILE)
 
 
 # --- contrast (WCAG 2.x) ---------------------------------------------------------------------

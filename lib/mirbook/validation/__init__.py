@@ -124,6 +124,6 @@ def validate(
 
 def render_validation_html(result: ValidationResult, generated_at: str, demo: bool = False) -> str:
     """The static, self-contained ``validacion.html`` page of one validation run."""
-    from .report import render
+    from .page import render
 
     return render(result, generated_at, demo)
