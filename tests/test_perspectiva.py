@@ -158,6 +158,13 @@ def test_sentences():
     assert pv.frase(pv.outlook(ind, Period(2026, 2), 10, 11)).texto.endswith("un producto más lo sacaría del verde.")
     closing = pv.frase(pv.outlook(ind, Period(2026, 4), 10, 8))
     assert (closing.tipo, closing.texto) == (pv.FRASE_CIERRE, "A2.1 cerró el año en amarillo: 8 productos de 10 programados.")
+    assert pv.frase_ritmo(pv.outlook(ind, Period(2026, 2), 14, 4)).texto == (
+        "Al ritmo de lo realizado hasta T2, A2.1 cerraría el año con 8 de 14 productos programados: en rojo.")
+    assert pv.frase_ritmo(pv.outlook(ind, Period(2026, 3), 10, 7)).texto == (
+        "Al ritmo de lo realizado hasta T3, A2.1 cerraría el año con 9.33 de 10 productos programados: en verde.")
+    assert pv.frase_ritmo(pv.outlook(ind, Period(2026, 4), 10, 7)) is None
+    no_meta = pv.frase(pv.outlook(indicator(meta=0), Period(2026, 4), 10, 7))
+    assert no_meta.texto == "A2.1 cerró el año con 7 productos de 10 programados; el semáforo no aplica."
     empty = pv.frase(pv.outlook(indicator(verde=0), Period(2026, 2), 3, 0))
     assert empty.tipo == pv.FRASE_FALTAN  # meta 100 % of 3 is 3 products: reachable
     odd = pv.outlook(indicator(meta=50, verde=0), Period(2026, 2), 3, 0)  # 1.5 products: no whole number

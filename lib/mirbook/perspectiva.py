@@ -91,6 +91,7 @@ def outlook(indicator: Indicator, period: Period, programado_anual: int, realiza
     meta = indicator.meta_for(period.year)
     low, high = verde_bounds(programado_anual, meta, indicator.umbral_verde, indicator.sentido)
     projection = Fraction(realizado_acumulado * 4, period.quarter)
+    # avance_pct takes counts; Fraction(projection, P) is exact for a fractional projection too.
     cumplimiento = cumplimiento_pct(avance_pct(projection, programado_anual), meta, indicator.sentido)
     return Perspectiva(
         period=period,
@@ -169,6 +170,7 @@ FRASE_EN_VERDE = "en_verde"
 FRASE_EXCEDIDO = "excedido"
 FRASE_SIN_VERDE = "sin_verde"
 FRASE_CIERRE = "cierre"
+FRASE_RITMO = "ritmo"
 
 
 @dataclass(frozen=True)
@@ -198,11 +200,10 @@ def frase(p: Perspectiva) -> Frase | None:
     if p.programado_anual == 0:
         return None
     if p.period.quarter == 4:
-        return Frase(
-            p.clave, FRASE_CIERRE,
-            f"{p.clave} cerró el año en {p.semaforo_proyectado.replace('_', ' ')}: "
-            f"{_productos(p.realizado)} de {p.programado_anual} programados.",
-        )
+        result = f"{_productos(p.realizado)} de {p.programado_anual} programados"
+        if p.semaforo_proyectado == "no_aplica":
+            return Frase(p.clave, FRASE_CIERRE, f"{p.clave} cerró el año con {result}; el semáforo no aplica.")
+        return Frase(p.clave, FRASE_CIERRE, f"{p.clave} cerró el año en {p.semaforo_proyectado}: {result}.")
     if p.min_verde is None or (p.max_verde is not None and p.min_verde > p.max_verde):
         return Frase(
             p.clave, FRASE_SIN_VERDE,
@@ -229,6 +230,19 @@ def frase(p: Perspectiva) -> Frase | None:
     else:
         tail = f"admite hasta {_productos(p.margen_sobre_verde)} más sin salir del verde."
     return Frase(p.clave, FRASE_EN_VERDE, f"{p.clave} ya alcanza el mínimo para cerrar el año en verde; {tail}")
+
+
+def frase_ritmo(p: Perspectiva) -> Frase | None:
+    """Where the current pace leads (T1–T3, P > 0): the projection and its semáforo, in one sentence."""
+    if p.programado_anual == 0 or p.period.quarter == 4 or p.proyeccion_cierre is None:
+        return None
+    projection = f"{round2(p.proyeccion_cierre):,.2f}".replace(".00", "")
+    color = "sin semáforo" if p.semaforo_proyectado == "no_aplica" else f"en {p.semaforo_proyectado}"
+    return Frase(
+        p.clave, FRASE_RITMO,
+        f"Al ritmo de lo realizado hasta {p.period.label}, {p.clave} cerraría el año con {projection} de "
+        f"{p.programado_anual} productos programados: {color}.",
+    )
 
 
 def frases(items: Sequence[Perspectiva]) -> list[Frase]:
