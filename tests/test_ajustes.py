@@ -148,3 +148,16 @@ def test_write_csv_round_trips(tmp_path, year):
     assert tuple(read[0]) == aj.CSV_COLUMNS
     assert sum(int(r["programado_vigente"]) for r in read if r["indicador"] == "A2.1") == 10
     assert sum(int(r["programado_original"]) for r in read if r["indicador"] == "A2.1") == 10
+
+
+def test_summary_per_indicator(year):
+    ajustes = aj.parse_ajustes(raw(AJUSTES))
+    period = Period(2026, 3)
+    summary = aj.resumen(aj.celdas(year.programacion, ajustes, period), ajustes, period, "A2.1")
+    # Original 2, 3, 3, 2; in force at 30 September: T3 = 4 (1 August), T4 = 1 (30 September).
+    assert (summary.acumulado_original, summary.acumulado_vigente) == (8, 9)
+    assert (summary.anual_original, summary.anual_vigente) == (10, 10)
+    assert [a.fecha.isoformat() for a in summary.ajustes] == ["2026-05-10", "2026-08-01", "2026-09-30"]
+    assert [a.fila for a in summary.en_vigor] == [3, 4]
+    untouched = aj.resumen(aj.celdas(year.programacion, ajustes, Period(2026, 1)), ajustes, Period(2026, 1), "A2.1")
+    assert not untouched.modificado and untouched.ajustes == ()

@@ -225,6 +225,43 @@ def del_indicador(cells: Iterable[CeldaVigente], clave: str) -> list[CeldaVigent
     return [c for c in cells if c.indicador == clave]
 
 
+@dataclass(frozen=True)
+class ResumenIndicador:
+    """What the report shows per indicator: programado original against vigente, and the ajustes behind it.
+
+    ``ajustes`` holds every ajuste of the indicator dated up to the period's end, by date (the
+    history, superseded ones included); ``en_vigor`` only those that set a cell's programado now.
+    """
+
+    clave: str
+    acumulado_original: int
+    acumulado_vigente: int
+    anual_original: int
+    anual_vigente: int
+    ajustes: tuple[Ajuste, ...]
+    en_vigor: tuple[Ajuste, ...]
+
+    @property
+    def modificado(self) -> bool:
+        """Whether any ajuste of the indicator is in force."""
+        return bool(self.en_vigor)
+
+
+def resumen(cells: Sequence[CeldaVigente], ajustes: Iterable[Ajuste], period: Period, clave: str) -> ResumenIndicador:
+    """The summary of one indicator from :func:`celdas` of the same period."""
+    mine = del_indicador(cells, clave)
+    upto = [c for c in mine if c.trimestre <= period.quarter]
+    return ResumenIndicador(
+        clave=clave,
+        acumulado_original=sum(c.programado_original for c in upto),
+        acumulado_vigente=sum(c.programado_vigente for c in upto),
+        anual_original=sum(c.programado_original for c in mine),
+        anual_vigente=sum(c.programado_vigente for c in mine),
+        ajustes=tuple(a for a in hasta(ajustes, period) if a.indicador == clave),
+        en_vigor=tuple(sorted((c.ajuste for c in mine if c.ajuste), key=lambda a: (a.fecha, a.fila))),
+    )
+
+
 # --- programacion_vigente.csv ---------------------------------------------------------------------
 
 
