@@ -181,6 +181,19 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_shcp(args: argparse.Namespace) -> int:
+    """Export a period in the SHCP open-data layout, or import a published file and compare it."""
+    from . import shcp
+
+    if args.importar:
+        if args.year or args.out:
+            raise UsageError("Con --importar no use --year ni --out: el año se toma del archivo (columna CICLO).")
+        return shcp.cli_import(args.importar, args.period, args.data_dir)
+    if not (args.year and args.period):
+        raise UsageError("Indique --year y --period (por ejemplo --year 2026 --period T3), o --importar ARCHIVO.")
+    return shcp.cli_export(args.year, args.period, args.out, args.data_dir)
+
+
 def _command(sub, name: str, alias: str, help: str) -> argparse.ArgumentParser:
     """A sub-command under its Spanish ``name``; the English ``alias`` (for scripts) works too
     but is not listed in ``--help``."""
@@ -215,6 +228,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--jobs", type=int, default=None, help="procesos en paralelo (por omisión: los núcleos más uno)")
     run.add_argument("--timeout", type=int, default=600, help="tiempo máximo por celda, en segundos")
     run.set_defaults(handler=cmd_run)
+
+    shcp = sub.add_parser("shcp", help="exporta el periodo en el formato de avance de indicadores de la SHCP, o importa lo publicado")
+    shcp.add_argument("--year", default=None, help="año, por ejemplo 2026")
+    shcp.add_argument("--period", default=None, help="periodo: T1, T2, T3 o T4 (con --importar: si el archivo no trae avances)")
+    shcp.add_argument("--out", default=None, help="archivo de salida .csv (Latin-1) o .xlsx (por omisión: CSV a la salida estándar)")
+    shcp.add_argument("--importar", default=None, metavar="ARCHIVO", help="archivo publicado por la SHCP (.csv o .xlsx) que se copia a la carpeta del año y se compara")
+    shcp.add_argument("--data-dir", default=None, help="carpeta de datos (por omisión: data/ del proyecto)")
+    shcp.set_defaults(handler=cmd_shcp)
 
     ver = _command(sub, "verificar", "verify", "comprueba el archivo de reportes contra sus manifiestos")
     ver.add_argument("--reports-dir", default=None, help="carpeta del archivo (por omisión: reports/)")

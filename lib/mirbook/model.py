@@ -243,6 +243,23 @@ class Justificacion:
 
 
 @dataclass(frozen=True)
+class Ajuste:
+    """One row of ``ajustes``: an authorised new programado for one cell of the calendar.
+
+    The cell is (indicador, unidad_responsable, trimestre); ``fecha`` is the day the change
+    was authorised, so a report of a period ends before it keeps the original plan.
+    """
+
+    indicador: str
+    unidad_responsable: str
+    trimestre: int
+    programado: int
+    fecha: date
+    justificacion: str
+    fila: int
+
+
+@dataclass(frozen=True)
 class YearData:
     """The typed inputs of one year, with the files they came from."""
 
