@@ -272,6 +272,9 @@ def _table_sheet(book: Workbook, table: str, unit: Unidad, year: int, lists: Uni
 
 def _instructions(sheet: Worksheet, params: Params, unit: Unidad, year: int, plazos: dict[int, date]) -> None:
     wrap = Alignment(wrap_text=True, vertical="top")
+    sheet.page_setup.orientation = "landscape"  # printed: one page wide
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.column_dimensions["A"].width = 14
     for letter, width in zip("BCDEF", (16, 60, 60, 34, 30)):
         sheet.column_dimensions[letter].width = width
@@ -307,14 +310,20 @@ def _instructions(sheet: Worksheet, params: Params, unit: Unidad, year: int, pla
         lines.append((indicator.clave, indicator.nivel, indicator.nombre, indicator.texto.medios_verificacion,
                       ", ".join(indicator.tipos_producto) or "—", ", ".join(indicator.flujos) or "—"))
     titles = {"Qué llenar", "Cómo llenar", "Plazos de entrega", "Indicadores que puede reportar", "Clave"}
+    table_start = len(lines) - len(unit_lists(params, unit).indicadores)
     for row, values in enumerate(lines, start=1):
         for column, value in enumerate(values, start=1):
             cell = sheet.cell(row, column, value)
-            cell.alignment = wrap
+            if row >= table_start:  # the indicator table wraps; the lines above overflow to the right
+                cell.alignment = wrap
             if row == 1:
                 cell.font = Font(bold=True, size=14)
             elif values[0] in titles:
                 cell.font = Font(bold=True)
+        if row >= table_start:  # no program sizes wrapped rows on open: give each its height
+            widths = [sheet.column_dimensions[get_column_letter(c)].width for c in range(1, len(values) + 1)]
+            lines_needed = max(-(-len(str(v)) // max(int(w) - 2, 1)) for v, w in zip(values, widths))
+            sheet.row_dimensions[row].height = 15 * max(lines_needed, 1)
 
 
 # ---------------------------------------------------------------------------------------
