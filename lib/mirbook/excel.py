@@ -479,9 +479,10 @@ def read_sheet(
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         return refused(f"{path.name}, hoja «{sheet}»: los valores no se pueden leer ({type(exc).__name__}).")
     if raw and raw[-1][0] < stop_row:
+        gap = next((n for n, values in reversed(raw) if not all(_blank(v) for v in values)), 0) + 1
         errors.append(
             f"{path.name}, hoja «{sheet}»: hay datos en la fila {stop_row}, después de {empty_run} filas vacías "
-            f"seguidas (desde la fila {raw[-1][0] + 1}); borre las filas vacías o mueva esos datos."
+            f"seguidas (desde la fila {gap}); borre las filas vacías o mueva esos datos."
         )
     problem = _header_problem(raw[:HEADER_SEARCH_ROWS], shape, sheet, path.name)
     if problem:
