@@ -346,3 +346,14 @@ def test_filled_workbooks_pass_validate(written, tmp_path):
     result = run_cli("validate", "--year", str(YEAR), "--period", "T4", "--data-dir", str(tmp_path / "data"))
     assert result.returncode == 0, result.stderr + result.stdout
     assert "Validación correcta" in result.stdout
+
+
+@pytest.mark.parametrize("args, code, needle", [
+    (["--year", "26"], 2, "Año no válido: «26»"),
+    (["--year", "2031", "--desde-datos"], 1, "No existe la carpeta del año 2031"),
+])
+def test_bad_year_or_missing_data_get_spanish_messages_and_write_nothing(tmp_path, args, code, needle):
+    out = tmp_path / "out"
+    result = run_cli("plantillas", *args, "--out", str(out), "--data-dir", str(ROOT / "data"))
+    assert result.returncode == code and needle in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and not out.exists()

@@ -36,9 +36,9 @@ from openpyxl import load_workbook
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
 
 #: Default bounds for one sheet (a capture sheet holds at most a few thousand rows).
-MAX_ROWS = 50_000
-MAX_COLUMNS = 100
-MAX_SHEET_BYTES = 100 * 1024 * 1024
+MAX_ROWS = 20_000
+MAX_COLUMNS = 50
+MAX_SHEET_BYTES = 50 * 1024 * 1024
 #: Reading stops after this many consecutive empty rows (Excel's formatted tail).
 EMPTY_RUN = 200
 #: Rows searched for a header that is not on row 1.

@@ -13,11 +13,27 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import yaml
+
 from .errors import ParamsError
 from .model import Period, parse_quarter
-from .params import _check_keys, _read_yaml
+from .params import _check_keys
 
 _KEYS = {"plazos"}
+
+
+class _DatesAsText(yaml.SafeLoader):
+    """A safe loader that leaves dates as text, so an impossible date is our message, not a traceback."""
+
+
+_DatesAsText.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+
+
+def _read(path: Path) -> object:
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_DatesAsText)  # noqa: S506 - a safe loader
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ParamsError(f"{path}: el archivo YAML no se puede leer ({exc}).") from None
 
 
 def _deadline(value: object, where: str) -> date:
@@ -36,7 +52,7 @@ def load_plazos(path: Path) -> dict[int, dict[int, date]]:
     path = Path(path)
     if not path.is_file():
         return {}
-    raw = _check_keys(_read_yaml(path), _KEYS, str(path))
+    raw = _check_keys(_read(path), _KEYS, str(path))
     years = raw["plazos"] or {}
     if not isinstance(years, dict):
         raise ParamsError(f"{path}: «plazos» debe ser una tabla año: {{T1: fecha, …}}.")
