@@ -40,7 +40,7 @@ from .workbook import Params
 #: The sheets of a capture workbook, in order (the tables of the contract, then the lists).
 INSTRUCTIONS_SHEET = "Instrucciones"
 LISTS_SHEET = "listas"
-#: Rows below the header that carry the validations and formats.
+#: Empty rows (below the header and any pre-filled rows) that carry the validations and formats.
 CAPTURE_ROWS = 2000
 #: The column every capture sheet leaves out: it is the workbook's unit.
 UNIT_COLUMN = "unidad_responsable"
@@ -244,7 +244,8 @@ def _table_sheet(book: Workbook, table: str, unit: Unidad, year: int, lists: Uni
     sheet = book.create_sheet(table)
     columns = capture_columns(table)
     _header(sheet, columns)
-    last = CAPTURE_ROWS + 1
+    rows = list(rows)
+    last = len(rows) + CAPTURE_ROWS + 1  # room below what is pre-filled
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
         help_ = _column_help(table, column, unit, year, lists.tipos, lists.flujos)
