@@ -181,6 +181,34 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_plantillas(args: argparse.Namespace) -> int:
+    """Write the capture workbook of each unit (or of one) for a year."""
+    from .model import parse_year
+    from .paths import resolve_dir
+    from .plantillas import select_units, unplaced_justifications, write_workbooks
+    from .plazos import load_plazos
+    from .workbook import load_params
+
+    year = parse_year(args.year)
+    params = load_params()
+    units = select_units(params, args.unidad)
+    out_dir = resolve_dir(args.out, f"plantillas/{year}")
+    data = None
+    if args.desde_datos:
+        from .records import load_year
+
+        data = load_year(resolve_dir(args.data_dir, "data"), year)
+        for clave in unplaced_justifications(params, data):
+            print(f"Advertencia: ninguna unidad puede reportar {clave}; sus justificaciones no van en ningún libro.",
+                  file=sys.stderr)
+    plazos = load_plazos(params.folder / "captura.yaml").get(year, {})
+    written = write_workbooks(params, year, out_dir, units, plazos, data)
+    origin = " con los datos del año" if data is not None else ""
+    print(f"{len(written)} libro(s) de captura {year}{origin} escritos en {out_dir}: "
+          f"{', '.join(p.name for p in written)}")
+    return 0
+
+
 def cmd_shcp(args: argparse.Namespace) -> int:
     """Export a period in the SHCP open-data layout, or import a published file and compare it."""
     from . import shcp
@@ -228,6 +256,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--jobs", type=int, default=None, help="procesos en paralelo (por omisión: los núcleos más uno)")
     run.add_argument("--timeout", type=int, default=600, help="tiempo máximo por celda, en segundos")
     run.set_defaults(handler=cmd_run)
+
+    pla = sub.add_parser("plantillas", help="escribe el libro de captura (.xlsx) de cada unidad para un año")
+    pla.add_argument("--year", required=True, help="año, por ejemplo 2026")
+    pla.add_argument("--unidad", default=None, help="clave de una unidad (por omisión: todas las de organizacion.yaml)")
+    pla.add_argument("--out", default=None, help="carpeta de salida (por omisión: plantillas/<año>/ del proyecto)")
+    pla.add_argument("--desde-datos", action="store_true", help="llena cada libro con lo que ya tienen los datos del año")
+    pla.add_argument("--data-dir", default=None, help="carpeta de datos (por omisión: data/ del proyecto)")
+    pla.set_defaults(handler=cmd_plantillas)
 
     shcp = sub.add_parser("shcp", help="exporta el periodo en el formato de avance de indicadores de la SHCP, o importa lo publicado")
     shcp.add_argument("--year", default=None, help="año, por ejemplo 2026")
