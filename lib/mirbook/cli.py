@@ -50,13 +50,34 @@ def _add_period(parser: argparse.ArgumentParser, data: bool = True) -> None:
 
 def cmd_indicadores(args: argparse.Namespace) -> int:
     """Print or write the indicator table of one period."""
+    from .model import Period
+    from .paths import resolve_dir
+    from .sources import YearInputs
     from .table import to_csv
-    from .workbook import open_workbook
+    from .validation.screen import needs_validation
+    from .workbook import load_params, open_workbook
 
-    workbook = open_workbook(args.year, args.period, args.data_dir)
+    period = Period.parse(args.year, args.period)
+    data_dir = resolve_dir(args.data_dir, "data")
+    out = Path(args.out) if args.out else None
+    if out is not None and out.is_dir():
+        raise UsageError(f"--out {out} es una carpeta; indique un archivo, por ejemplo {out / 'indicadores.csv'}.")
+    inputs = YearInputs.read(data_dir, period.year)
+    params = load_params()
+    if needs_validation(inputs.tables, params, period.year):
+        # Something would fail validation: let it phrase every problem (imports Great Expectations).
+        from .validation import validate
+
+        result = validate(data_dir, period, params, inputs)
+        if not result.ok:
+            for line in result.errors:
+                print(f"Error: {line}", file=sys.stderr)
+            print(f"No se calcularon los indicadores de {period}: los datos tienen {len(result.errors)} "
+                  "problema(s). Corrija los archivos (vea «mirbook validar»).", file=sys.stderr)
+            return 1
+    workbook = open_workbook(period.year, period.label, data_dir, inputs=inputs)
     text = to_csv(workbook.evaluation)
-    if args.out:
-        out = Path(args.out)
+    if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8", newline="")
         print(f"Tabla de indicadores de {workbook.period} escrita en {out}", file=sys.stderr)
