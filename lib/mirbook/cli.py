@@ -131,8 +131,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     elif not (args.year and args.period):
         raise UsageError("Indique --year y --period (por ejemplo --year 2026 --period T3), o --all.")
     data_dir = resolve_dir(args.data_dir, "data")
+    reports_dir = resolve_dir(args.reports_dir, "reports")
+    if reports_dir.exists() and not reports_dir.is_dir():
+        raise UsageError(f"--reports-dir {reports_dir} es un archivo, no una carpeta; indique una carpeta.")
     periods = periods_with_data(data_dir) if args.all else [Period.parse(args.year, args.period)]
-    runner = Runner(data_dir, resolve_dir(args.reports_dir, "reports"), jobs=args.jobs, timeout=args.timeout)
+    if not periods:
+        raise UsageError(f"No hay datos que archivar en {data_dir}: ninguna carpeta de año (por ejemplo "
+                         f"{data_dir / '2026'}) tiene registros. Agregue los archivos del año y vuelva a ejecutar.")
+    runner = Runner(data_dir, reports_dir, jobs=args.jobs, timeout=args.timeout)
     try:
         return _archive(runner, periods, args.all)
     finally:
@@ -161,29 +167,37 @@ def summary(outcome: RunOutcome) -> str:
     else:
         lines.append("  Sin advertencias.")
     lines.extend(f"  Información: {i}" for i in outcome.informacion)
+    if outcome.index_error:
+        lines.append(f"  Atención: la revisión {outcome.revision} SÍ se archivó, pero no se pudieron actualizar los "
+                     f"índices: {outcome.index_error} Después ejecute de nuevo «mirbook generar --year "
+                     f"{outcome.period.year} --period {outcome.period.label}» (no repite el trabajo; solo "
+                     "reconstruye los índices).")
     return "\n".join(lines)
 
 
 def _archive(runner: Runner, periods: list[Period], every: bool) -> int:
     """Run one period (errors raise) or every period (errors listed at the end)."""
     if not every:
-        print(summary(runner.run(periods[0])))
-        return 0
+        outcome = runner.run(periods[0])
+        print(summary(outcome))
+        return 1 if outcome.index_error else 0
     # Every period at once (their notebooks share the worker processes); a period that
     # fails is left as it was, the others are archived, and the command says which failed.
     failures = []
+    index_failed = False
     for period, result in zip(periods, runner.run_many(periods)):
         if isinstance(result, MirbookError):
             failures.append((period, result))
         else:
             print(summary(result))
+            index_failed = index_failed or bool(result.index_error)
     for period, error in failures:
         print(f"Error en {period}: {error}", file=sys.stderr)
     if failures:
         print(f"{len(failures)} de {len(periods)} periodo(s) no se archivaron; corrija y vuelva a ejecutar.",
               file=sys.stderr)
         return failures[0][1].exit_code
-    return 0
+    return 1 if index_failed else 0
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -312,6 +326,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrumpido por el usuario.", file=sys.stderr)
         return 130
+    except OSError as exc:  # the system refused something no step phrased: still one Spanish line
+        from .errors import os_error_message
+
+        print(f"Error: {os_error_message(exc, exc.filename or Path.cwd())}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -5,9 +5,13 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .formatting import bool_csv, pct_csv
 from .indicators import Evaluation
+
+if TYPE_CHECKING:
+    from .workbook import Workbook
 
 CSV_COLUMNS = (
     "anio", "periodo", "clave", "nivel", "nombre", "frecuencia", "reporta",
@@ -52,3 +56,26 @@ def to_csv(evaluation: Evaluation) -> str:
 def write_csv(evaluation: Evaluation, path: Path) -> None:
     """Write ``indicadores.csv`` to ``path``."""
     Path(path).write_text(to_csv(evaluation), encoding="utf-8", newline="")
+
+
+#: Columns of the product annex (``anexos/productos.csv``): the data's own names.
+PRODUCT_COLUMNS = ("indicador", "folio", "fecha", "unidad_responsable", "titulo", "tipo", "flujo",
+                   "medio_verificacion", "fila")
+
+
+def products_csv(workbook: Workbook, limit: int) -> str | None:
+    """The complete list of the period's products of every indicator, as CSV text, when some
+    indicator has more than ``limit`` (its report section lists only ``limit``); else ``None``."""
+    from .indicators import products
+
+    lists = [products(ind, workbook.data, workbook.period) for ind in workbook.mir.indicadores]
+    if all(len(items) <= limit for items in lists):
+        return None
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(PRODUCT_COLUMNS)
+    for items in lists:
+        for r in items:
+            writer.writerow([r.indicador, r.folio, r.fecha.isoformat(), r.unidad_responsable, r.titulo, r.tipo,
+                             r.flujo, r.medio_verificacion, r.fila])
+    return buffer.getvalue()
