@@ -244,7 +244,7 @@ def test_a_lock_file_of_another_host_is_named(tmp_path):
     reports = tmp_path / "reportes"
     reports.mkdir()
     (reports / portable.LOCK_FILE).write_text("otra-maquina 4242\n", encoding="utf-8")
-    with pytest.raises(MirbookError, match="otra-maquina"):
+    with pytest.raises(portable.LockBusy, match="El proceso 4242 del equipo otra-maquina"):
         with portable.lock_file(reports):
             pass
     with pytest.raises(MirbookError, match="borre"):

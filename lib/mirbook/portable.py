@@ -75,7 +75,7 @@ def lock_file(folder: Path) -> Iterator[None]:
             if owner_host == host and owner_pid.isdigit() and not _alive(int(owner_pid)):
                 path.unlink(missing_ok=True)  # left by a run that was killed on this machine
                 continue
-            who = f"el proceso {owner_pid} del equipo {owner_host}" if owner_host else "otro proceso"
+            who = f"El proceso {owner_pid} del equipo {owner_host}" if owner_host else "Otro proceso"
             raise LockBusy(
                 f"{who} está escribiendo en {folder} (archivo de bloqueo {path}); espere a que termine. "
                 f"Si ese proceso ya no existe, borre {path} y vuelva a ejecutar."

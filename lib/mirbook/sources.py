@@ -24,6 +24,24 @@ from .contract import EXTENSIONS, OPTIONAL_TABLES, REQUIRED_TABLES, TABLES
 from .errors import DataError
 from .paths import year_dir
 
+#: Reading bounds (issue 15: a hostile file must not keep a run busy for minutes or exhaust memory).
+#: At most this many data rows per table (a year of the UPM has a few thousand records; 200,000
+#: is the size the project is measured at, bench/run_bench.py).
+MAX_DATA_ROWS = 500_000
+#: An .xlsx whose parts would unpack to more than this many bytes is refused…
+MAX_XLSX_UNPACKED = 400 * 1024 * 1024
+#: …and so is one that unpacks to more than 50 MB at more than this ratio (a zip bomb).
+MAX_XLSX_RATIO = 200
+#: Columns read from an .xlsx sheet (the widest table of the contract has 8).
+MAX_XLSX_COLUMNS = 50
+
+
+def _too_many_rows(path: Path) -> DataError:
+    return DataError(
+        f"{path.name}: el archivo tiene más de {MAX_DATA_ROWS:,} filas de datos, el límite de lectura; ".replace(",", " ")
+        + "¿es el archivo correcto? Divida o revise el archivo."
+    )
+
 @dataclass(frozen=True)
 class RawTable:
     """One input table as text: its columns and its rows with their Excel row numbers."""
@@ -111,6 +129,8 @@ def _build(name: str, path: Path, encoding: str, records: list[tuple[int, list[s
             f"{path.name}: el archivo no tiene fila de encabezados; la primera fila debe llevar los nombres "
             f"de las columnas: {', '.join(TABLES[name].required_columns)}."
         )
+    if len(records) > MAX_DATA_ROWS + 1:
+        raise _too_many_rows(path)
     _, header_cells = records[0]
     while header_cells and not header_cells[-1].strip():
         header_cells = header_cells[:-1]
@@ -148,7 +168,11 @@ def read_csv(name: str, path: Path, data: bytes | None = None) -> RawTable:
     first_line = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
     try:
-        records = [(index, cells) for index, cells in enumerate(reader, start=1)]
+        records = []
+        for index, cells in enumerate(reader, start=1):
+            if index > MAX_DATA_ROWS + 1:  # stop reading at once: a million tiny rows
+                raise _too_many_rows(path)
+            records.append((index, cells))
     except csv.Error as exc:
         raise DataError(f"{path.name}, fila {reader.line_num}: el CSV está mal formado ({exc}).") from None
     return _build(name, path, encoding, records)
@@ -177,8 +201,21 @@ def read_xlsx(name: str, path: Path, data: bytes | None = None) -> RawTable:
 
     from openpyxl import load_workbook  # imported here: only workbooks need it
 
+    source = path if data is None else io.BytesIO(data)
     try:
-        workbook = load_workbook(path if data is None else io.BytesIO(data), read_only=True, data_only=True)
+        with zipfile.ZipFile(source) as archive:
+            packed = sum(info.compress_size for info in archive.infolist())
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        packed = unpacked = 0  # load_workbook phrases a damaged file below
+    if unpacked > MAX_XLSX_UNPACKED or (unpacked > 50 * 1024 * 1024 and unpacked > MAX_XLSX_RATIO * max(packed, 1)):
+        raise DataError(
+            f"{path.name}: el libro ocupa {unpacked // (1024 * 1024)} MB al descomprimirse "
+            f"({path.stat().st_size if data is None else len(data)} bytes en disco), más de lo que un libro de datos "
+            "puede ocupar; no se lee. ¿Está dañado o no es un libro de datos? Guárdelo de nuevo como «Libro de Excel»."
+        )
+    try:
+        workbook = load_workbook(source, read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as exc:
         raise DataError(
             f"{path.name}: no se puede abrir como libro de Excel (.xlsx); el archivo está dañado "
@@ -188,8 +225,13 @@ def read_xlsx(name: str, path: Path, data: bytes | None = None) -> RawTable:
         if not workbook.worksheets:
             raise DataError(f"{path.name}: el libro no tiene hojas.")
         sheet = workbook.worksheets[0]
+        # The sheet's declared range is not trusted: "A1:XFD1048576" would make openpyxl pad a
+        # million empty rows of 16,384 cells. Read only the rows the file holds, 50 columns wide.
+        sheet.reset_dimensions()
         records = []
-        for row in sheet.iter_rows():
+        for row in sheet.iter_rows(max_col=MAX_XLSX_COLUMNS):
+            if len(records) > MAX_DATA_ROWS:
+                raise _too_many_rows(path)
             cells = [_cell_text(cell.value) for cell in row]
             row_number = next((cell.row for cell in row if getattr(cell, "row", None)), None)
             if row_number is None or (not records and not any(c.strip() for c in cells)):
