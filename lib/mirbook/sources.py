@@ -15,7 +15,7 @@ import codecs
 import csv
 import hashlib
 import io
-import unicodedata
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -103,16 +103,24 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
     raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
 
 
+#: The control characters (Unicode category Cc) that are neither a tab nor a line break as
+#: ``str.splitlines`` reads them (\n \r \v \f \x1c-\x1e \x85).
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
+
+
 def _check_printable(text: str, path: Path) -> None:
-    """Refuse binary or corrupt content: control characters other than tab and line breaks."""
-    for line_number, line in enumerate(text.splitlines(), start=1):
-        for char in line:
-            if char not in "\t" and unicodedata.category(char) == "Cc":
-                raise DataError(
-                    f"{path.name}, línea {line_number}: el archivo contiene caracteres de control "
-                    f"(código {ord(char):#04x}); no es un texto legible. ¿Está dañado o es un archivo binario? "
-                    "Guárdelo de nuevo como «CSV UTF-8»."
-                )
+    """Refuse binary or corrupt content: control characters other than tab and line breaks.
+
+    One regular-expression scan (linear, in C) instead of a Python loop over every character:
+    a 40 MB year is checked in a fraction of a second."""
+    found = _CONTROL.search(text)
+    if found:
+        line_number = len((text[:found.start()] + "x").splitlines())
+        raise DataError(
+            f"{path.name}, línea {line_number}: el archivo contiene caracteres de control "
+            f"(código {ord(found.group()):#04x}); no es un texto legible. ¿Está dañado o es un archivo binario? "
+            "Guárdelo de nuevo como «CSV UTF-8»."
+        )
 
 
 def _delimiter(header_line: str) -> str:
