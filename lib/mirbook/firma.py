@@ -13,7 +13,7 @@ SAT certificates carry the RFC in ``x500UniqueIdentifier`` (2.5.4.45) as a *stri
 defines that attribute as a BIT STRING and asn1crypto (used by pyHanko) refuses to parse
 the subject of such a certificate. :func:`_accept_string_unique_identifier` registers a
 specification that accepts both encodings (a process-wide, idempotent change of asn1crypto's
-attribute table, made when this module is imported); the certificate bytes are never
+attribute table, made before anything here hands a certificate to asn1crypto or pyHanko); the certificate bytes are never
 re-encoded, so signatures over them stay valid.
 
 The password is only ever held in memory: it is not logged, not part of any exception message
@@ -93,9 +93,6 @@ def _accept_string_unique_identifier() -> None:
 
     x509.NameTypeAndValue._oid_specs["unique_identifier"] = UniqueIdentifier
     x509.NameTypeAndValue._mirbook_unique_identifier = True
-
-
-_accept_string_unique_identifier()
 
 
 # --- loading ----------------------------------------------------------------------------------
@@ -218,6 +215,7 @@ class Credential:
         from pyhanko.sign import signers
         from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+        _accept_string_unique_identifier()
         cert = ax509.Certificate.load(self.certificate.public_bytes(Encoding.DER))
         # The decrypted key exists in memory only, for the time of the signature.
         key = akeys.PrivateKeyInfo.load(self.key.private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption()))
@@ -344,6 +342,7 @@ def signature_count(data: bytes) -> int:
     """How many signatures a PDF carries already."""
     from pyhanko.pdf_utils.reader import PdfFileReader
 
+    _accept_string_unique_identifier()
     return len(PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures)
 
 
@@ -454,6 +453,7 @@ def verify_pdf(data: bytes, ca: list | None = None) -> list[SignatureCheck]:
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
 
+    _accept_string_unique_identifier()
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         embedded = list(reader.embedded_signatures)
@@ -507,6 +507,7 @@ def verify_detached(data: bytes, signature: bytes, ca: list | None = None) -> Si
     from asn1crypto import cms
     from pyhanko.sign.validation.generic_cms import async_validate_detached_cms, extract_self_reported_ts
 
+    _accept_string_unique_identifier()
     try:
         content = cms.ContentInfo.load(signature)
         signed = content["content"]
