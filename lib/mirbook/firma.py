@@ -356,16 +356,40 @@ def sign_pdf(data: bytes, credential: Credential, role: str) -> bytes:
     The signing time is the system clock (pyHanko's, within the same second as the check);
     the credential is checked again at that moment.
     """
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import fields, signers
-    from pyhanko.sign.fields import SigSeedSubFilter
-
     if role not in ROLES:
         raise FirmaError(f"Rol de firma desconocido: «{role}». Use uno de: {', '.join(ROLES)}.")
     moment = _utc(None)
     check_credential(credential.certificate, credential.key, moment)
     slot = signature_count(data)
+    box = _block_box(slot)
+    block = small_pdf(block_html(role, credential.signer, moment.astimezone(), (box[2] - box[0], box[3] - box[1])))
+    # pyHanko stamps the Info dictionary and the XMP packet with two separate readings of the
+    # clock; on the rare second boundary between them they would disagree (not PDF/A): sign again.
+    tolerated = set(metadata_problems(data))  # e.g. an older PDF made before PDF/A: not our doing
+    for _attempt in range(3):
+        signed = _sign_once(data, credential, role, slot, box, block)
+        if not set(metadata_problems(signed)) - tolerated:
+            return signed
+    raise FirmaError("No se pudo firmar el PDF con metadatos PDF/A coherentes; intente de nuevo.")
+
+
+def _sign_once(data: bytes, credential: Credential, role: str, slot: int, box: tuple[int, int, int, int],
+               block: bytes) -> bytes:
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.metadata.model import VENDOR
+    from pyhanko.sign import fields, signers
+    from pyhanko.sign.fields import SigSeedSubFilter
+
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    info_ref = writer.trailer.raw_get("/Info") if "/Info" in writer.trailer else None
+    if isinstance(info_ref, generic.IndirectObject):
+        # pyHanko writes its own name as the XMP producer but appends it to the Info one: make
+        # both say the same, as PDF/A requires.
+        info = info_ref.get_object()
+        if str(info.get("/Producer", "")) != VENDOR:
+            info["/Producer"] = generic.TextStringObject(VENDOR)
+            writer.mark_update(info_ref)
     meta = signers.PdfSignatureMetadata(
         field_name=f"{FIELD_PREFIX}{slot + 1}",
         md_algorithm="sha256",
@@ -373,17 +397,37 @@ def sign_pdf(data: bytes, credential: Credential, role: str) -> bytes:
         name=credential.signer.name,
         reason=role,
     )
-    signer = credential._pyhanko_signer()
-    box = _block_box(slot)
-    block = small_pdf(block_html(role, credential.signer, moment.astimezone(), (box[2] - box[0], box[3] - box[1])))
     pdf_signer = signers.PdfSigner(
-        meta, signer=signer, stamp_style=_block_style(block),
+        meta, signer=credential._pyhanko_signer(), stamp_style=_block_style(block),
         new_field_spec=fields.SigFieldSpec(f"{FIELD_PREFIX}{slot + 1}", on_page=0, box=box),
     )
     out = io.BytesIO()
     with _quiet():
-            pdf_signer.sign_pdf(writer, output=out)
+        pdf_signer.sign_pdf(writer, output=out)
     return out.getvalue()
+
+
+def metadata_problems(data: bytes) -> list[str]:
+    """Spanish problems of a PDF's PDF/A metadata: identification kept, Info and XMP agreeing."""
+    import pikepdf
+    from pikepdf.models.metadata import decode_pdf_date
+
+    problems = []
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        xmp = pdf.open_metadata()
+        if xmp.pdfa_status != "3B":
+            problems.append("perdió la identificación PDF/A-3b en sus metadatos XMP")
+        info = pdf.docinfo
+        if "/Producer" in info and str(info.Producer) != str(xmp.get("pdf:Producer", "")):
+            problems.append("el productor del diccionario Info y el de XMP no coinciden")
+        if "/ModDate" in info:
+            try:
+                same = decode_pdf_date(str(info.ModDate)) == datetime.fromisoformat(str(xmp.get("xmp:ModifyDate", "")))
+            except ValueError:
+                same = False
+            if not same:
+                problems.append("la fecha de modificación del diccionario Info y la de XMP no coinciden")
+    return problems
 
 
 def sign_detached(data: bytes, credential: Credential) -> bytes:
@@ -471,8 +515,7 @@ def verify_pdf(data: bytes, ca: list | None = None) -> list[SignatureCheck]:
             signed_at = sig.self_reported_timestamp
             signer = _signer_of(sig.signer_cert)
             with _quiet():
-                status = validate_pdf_signature(sig, _trust_context(ca, signed_at) if ca else None,
-                                                key_usage_settings=_key_usage())
+                status = validate_pdf_signature(sig, _trust_context(ca, signed_at), key_usage_settings=_key_usage())
         except (SignatureValidationError, PdfReadError, ValueError, KeyError) as exc:
             out.append(SignatureCheck(sig.field_name, signer, role, signed_at,
                                       [f"la firma no se puede validar ({exc})"]))
@@ -518,7 +561,7 @@ def verify_detached(data: bytes, signature: bytes, ca: list | None = None) -> Si
         cert = next((c for c in certs if c.serial_number == serial), None)
         with _quiet():
             status = asyncio.run(async_validate_detached_cms(
-                data, signed, _trust_context(ca, signed_at) if ca else None, key_usage_settings=_key_usage()))
+                data, signed, _trust_context(ca, signed_at), key_usage_settings=_key_usage()))
     except Exception as exc:  # noqa: BLE001 - any parsing failure is a finding
         return SignatureCheck(MANIFEST_SIGNATURE, None, "", None, [f"la firma CMS no se puede leer ({exc})"])
     problems = []
