@@ -21,7 +21,6 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from conftest import run_cli
 from efirma_certs import CURP, PASSWORD, RFC, TestCA
 from mirbook import firma, render
-from mirbook.sign_period import verify_manifest_signature
 from site_archive import REVISED, build_archive
 from test_pdfa import HTML, MANIFEST, _pdfa_id, all_fonts, font_is_embedded
 
@@ -279,11 +278,12 @@ def test_firmar_two_roles_makes_two_revisions_and_keeps_the_unsigned_one(archive
         assert hashlib.sha256((kept / rel).read_bytes()).hexdigest() == digest
     assert manifest["revisiones_anteriores"][-1] == f"revisiones/r{before['revision'] + 1:03d}"
 
-    # The manifest's detached signature is beside it and covers exactly its bytes.
-    assert verify_manifest_signature(folder, [ca.certificate]) == []
+    # Everything verify will check: PDF signatures, recorded signatures, the manifest's own one.
+    assert firma.revision_problems(folder, manifest, [ca.certificate]) == []
+    assert firma.revision_problems(kept, before) == []  # the unsigned revision: nothing to check
     assert "manifest.json.p7s" not in manifest["salidas"]
     (folder / "manifest.json").write_bytes((folder / "manifest.json").read_bytes().replace(b'"firma"', b'"otra"'))
-    assert verify_manifest_signature(folder) != []
+    assert any(line.startswith("manifest.json.p7s: ") for line in firma.revision_problems(folder, manifest))
 
     # Nothing secret was written.
     secret = PASSWORD.encode("utf-8")
@@ -307,6 +307,19 @@ def test_firmar_refuses_and_changes_nothing(archive_copy, ca, juana, case):
     assert result.stderr.startswith("Error: ") and "Traceback" not in result.stderr
     assert password not in result.stderr + result.stdout
     assert _tree(archive_copy) == before
+
+
+def test_a_pdf_resaved_without_its_signatures_is_a_finding(archive_copy, juana, ca):
+    assert _firmar(archive_copy, juana).returncode == 0
+    folder = archive_copy / str(REVISED.year) / REVISED.label
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    rel = manifest["firmas"][0]["archivo"]
+    previous = folder / manifest["revisiones_anteriores"][-1] / rel
+    shutil.copy(previous, folder / rel)  # the unsigned PDF put back in place of the signed one
+    lines = firma.revision_problems(folder, manifest, [ca.certificate])
+    assert lines == [f"{rel}: falta la firma «Elaboró» de JUANA PÉREZ LÓPEZ que registra el manifiesto"]
+    (folder / firma.MANIFEST_SIGNATURE).unlink()
+    assert "manifest.json.p7s: falta (el manifiesto registra firmas)" in firma.revision_problems(folder, manifest)
 
 
 def test_firmar_refuses_a_tampered_revision(archive_copy, juana):

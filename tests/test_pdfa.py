@@ -132,6 +132,22 @@ def test_a_report_pdf_is_pdfa3b_with_metadata_and_its_three_attachments(staged, 
     assert {tuple(spec.obj.objgen) for spec in embedded.values()} <= associated  # PDF/A-3: each one in /AF
 
 
+def test_attachment_problems_compare_the_embedded_files_with_the_archive(staged, tmp_path):
+    out = staged / "00_resumen.pdf"
+    render.html_to_pdf(HTML, out, "Encabezado", _metadata(None), render.period_attachments(staged, MANIFEST))
+    assert render.attachment_problems(out, staged, MANIFEST) == []
+    csv = staged / "indicadores.csv"
+    csv.write_bytes(csv.read_bytes().replace(b"95.00", b"96.00"))
+    assert render.attachment_problems(out, staged, MANIFEST) == [
+        "00_resumen.pdf: el indicadores.csv adjunto no es igual al archivado"]
+    changed = dict(MANIFEST, entradas={"2026/registros.csv": "44" * 32})
+    assert "00_resumen.pdf: el procedencia.json adjunto no coincide con manifest.json" in \
+        render.attachment_problems(out, staged, changed)
+    plain = tmp_path / "plain.pdf"
+    render.html_to_pdf(HTML, plain, "Encabezado")
+    assert render.attachment_problems(plain, staged, MANIFEST) == []  # no attachments: nothing to compare
+
+
 def test_pdfs_are_reproducible_under_source_date_epoch(staged, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
     attachments = render.period_attachments(staged, MANIFEST)

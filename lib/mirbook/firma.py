@@ -26,8 +26,8 @@ Signatures:
   embedded DejaVu font, so PDF/A stays valid; earlier signatures stay valid because nothing before them changes.
 * :func:`sign_detached` makes a detached CMS (DER) over arbitrary bytes, e.g. ``manifest.json``;
   it is checked with ``openssl cms -verify -binary -inform DER -content manifest.json``.
-* :func:`verify_pdf`, :func:`verify_detached` and :func:`pdf_signature_problems` (one Spanish
-  line per finding, for ``mirbook verify``) check every signature: cryptographically intact,
+* :func:`verify_pdf`, :func:`verify_detached` and :func:`revision_problems` (one Spanish
+  line per finding of a revision folder, for ``mirbook verify``) check every signature: cryptographically intact,
   naming its certificate, the last covering the whole file and each earlier one its own
   revision with only signature additions after it; with a CA, also the chain of trust at the
   signer-reported signing time.
@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -578,10 +578,37 @@ def verify_detached(data: bytes, signature: bytes, ca: list | None = None) -> Si
     return SignatureCheck(MANIFEST_SIGNATURE, signer, "", signed_at, problems, trusted)
 
 
-def pdf_signature_problems(path: Path, ca: list | None = None) -> list[str]:
-    """One Spanish line per problem of the signatures of ``path`` (empty: none, or unsigned)."""
-    lines = []
-    for check in verify_pdf(Path(path).read_bytes(), ca):
-        who = f"firma «{check.field}»" + (f" de {check.signer.name}" if check.signer else "")
-        lines.extend(f"{path.name}: {who}: {problem}" for problem in check.problems)
+
+
+def revision_problems(folder: Path, manifest: Mapping, ca: list | None = None) -> list[str]:
+    """Every signature finding of one revision folder, one Spanish line each, for ``mirbook verify``.
+
+    * every signature of every report PDF listed in ``salidas`` (see :func:`verify_pdf`);
+    * every signature the manifest records under ``firmas`` (file, role, certificate serial)
+      is still in that PDF — a PDF re-saved without its signatures fails here;
+    * ``manifest.json.p7s``, when present, is a valid detached signature of ``manifest.json``
+      (it is missing from a revision whose manifest records signatures: a finding).
+    """
+    folder = Path(folder)
+    lines: list[str] = []
+    found: dict[str, set[tuple[str, str]]] = {}
+    for rel in sorted(r for r in manifest.get("salidas", {}) if r.endswith(".pdf")):
+        path = folder / rel
+        if not path.is_file():
+            continue  # a missing file is the hash check's finding
+        checks = verify_pdf(path.read_bytes(), ca)
+        found[rel] = {(c.role, c.signer.serial) for c in checks if c.signer}
+        for check in checks:
+            who = f"firma «{check.field}»" + (f" de {check.signer.name}" if check.signer else "")
+            lines.extend(f"{rel}: {who}: {problem}" for problem in check.problems)
+    for entry in manifest.get("firmas", []):
+        rel = str(entry.get("archivo", ""))
+        if rel in found and (entry.get("rol"), entry.get("serie")) not in found[rel]:
+            lines.append(f"{rel}: falta la firma «{entry.get('rol')}» de {entry.get('firmante')} que registra el manifiesto")
+    signature = folder / MANIFEST_SIGNATURE
+    if signature.is_file():
+        check = verify_detached((folder / "manifest.json").read_bytes(), signature.read_bytes(), ca)
+        lines.extend(f"{MANIFEST_SIGNATURE}: {problem}" for problem in check.problems)
+    elif manifest.get("firmas"):
+        lines.append(f"{MANIFEST_SIGNATURE}: falta (el manifiesto registra firmas)")
     return lines

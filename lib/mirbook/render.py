@@ -199,6 +199,41 @@ def period_attachments(folder: Path, manifest: Mapping) -> list[PdfAttachment]:
     return out
 
 
+def attachment_problems(pdf_path: Path, folder: Path, manifest: Mapping) -> list[str]:
+    """Spanish findings when the files embedded in a report PDF differ from the archived ones.
+
+    ``indicadores.csv`` and ``validacion.html`` must equal the files of the revision folder
+    byte for byte; ``procedencia.json`` must equal :func:`provenance` of its manifest. A PDF made
+    before archival PDFs existed has no attachments and no findings.
+    """
+    import pikepdf
+
+    try:
+        with pikepdf.open(pdf_path) as pdf:
+            embedded = {name: spec.get_file().read_bytes() for name, spec in pdf.attachments.items()}
+    except pikepdf.PdfError as exc:
+        return [f"{Path(pdf_path).name}: el PDF no se puede leer ({exc})"]
+    if not embedded:
+        return []
+    expected = {name: (Path(folder) / name) for name, _desc, _rel in ATTACHED_FILES}
+    lines = []
+    for name, path in expected.items():
+        if name not in embedded:
+            lines.append(f"{Path(pdf_path).name}: no lleva adjunto {name}")
+        elif not path.is_file() or embedded[name] != path.read_bytes():
+            lines.append(f"{Path(pdf_path).name}: el {name} adjunto no es igual al archivado")
+    if PROVENANCE_NAME not in embedded:
+        lines.append(f"{Path(pdf_path).name}: no lleva adjunto {PROVENANCE_NAME}")
+    else:
+        try:
+            same = json.loads(embedded[PROVENANCE_NAME]) == provenance(manifest)
+        except ValueError:
+            same = False
+        if not same:
+            lines.append(f"{Path(pdf_path).name}: el {PROVENANCE_NAME} adjunto no coincide con manifest.json")
+    return lines
+
+
 def _w3c(moment: datetime) -> str:
     """A W3C date-time with offset, as WeasyPrint writes it to the Info dictionary and XMP."""
     moment = moment if moment.tzinfo else moment.astimezone()

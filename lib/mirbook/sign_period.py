@@ -17,7 +17,7 @@ What one call does, under the archive's lock and changing nothing when anything 
 5. beside it, ``manifest.json.p7s`` is the detached CMS signature of exactly those manifest
    bytes. A manifest cannot list its own signature, so that one file of a revision folder is
    not in ``salidas``: checks for unlisted files must skip exactly
-   :data:`mirbook.firma.MANIFEST_SIGNATURE` and verify it with :func:`verify_manifest_signature`.
+   :data:`mirbook.firma.MANIFEST_SIGNATURE`, and :func:`mirbook.firma.revision_problems` verifies it.
 """
 
 from __future__ import annotations
@@ -54,6 +54,11 @@ def next_role(manifest: dict) -> str:
     return next((role for role in firma.ROLES if role not in done), firma.ROLES[-1])
 
 
+def outputs(folder: Path) -> dict[str, str]:
+    """``archive.hash_outputs`` without the manifest's own signature (which no manifest can list)."""
+    return {rel: digest for rel, digest in archive.hash_outputs(folder).items() if rel != firma.MANIFEST_SIGNATURE}
+
+
 def _copy_top_level(current: Path, staged: Path) -> None:
     """The artifacts of the newest revision (not its manifest, signature, index or history)."""
     for path in archive.artifact_files(current):
@@ -78,7 +83,7 @@ def sign_period(reports_dir: Path, period: Period, credential: firma.Credential,
         current = archive.read_manifest(target)
         if current is None or not isinstance(current.get("salidas"), dict):
             raise MirbookError(f"{target / archive.MANIFEST}: el manifiesto no se puede leer; no se firmó nada.")
-        if archive.hash_outputs(target) != current["salidas"]:
+        if outputs(target) != current["salidas"]:
             raise MirbookError(f"{target}: los archivos no coinciden con su manifiesto; revise con "
                                "«mirbook verify» antes de firmar. No se firmó nada.")
         role = role or next_role(current)
@@ -124,14 +129,3 @@ def sign_period(reports_dir: Path, period: Period, credential: firma.Credential,
 
         rebuild_site(reports_dir)
     return SignOutcome(period, target, revision, role, credential.signer, pdfs)
-
-
-def verify_manifest_signature(folder: Path, ca: list | None = None) -> list[str]:
-    """Spanish problems of ``manifest.json.p7s`` of one revision folder (none when it has no signature)."""
-    signature = Path(folder) / firma.MANIFEST_SIGNATURE
-    if not signature.is_file():
-        manifest = archive.read_manifest(Path(folder)) or {}
-        return ([f"{firma.MANIFEST_SIGNATURE}: falta (la revisión es una firma)"]
-                if manifest.get("motivo") == REASON else [])
-    check = firma.verify_detached((Path(folder) / archive.MANIFEST).read_bytes(), signature.read_bytes(), ca)
-    return [f"{firma.MANIFEST_SIGNATURE}: {problem}" for problem in check.problems]
