@@ -416,7 +416,9 @@ def metadata_problems(data: bytes) -> list[str]:
     with pikepdf.open(io.BytesIO(data)) as pdf:
         xmp = pdf.open_metadata()
         if xmp.pdfa_status != "3B":
-            problems.append("perdió la identificación PDF/A-3b en sus metadatos XMP")
+            problems.append("no tiene la identificación PDF/A-3b en sus metadatos XMP")
+        if "/Metadata" not in pdf.Root:
+            return problems  # no XMP packet: nothing for the Info dictionary to agree with
         info = pdf.docinfo
         if "/Producer" in info and str(info.Producer) != str(xmp.get("pdf:Producer", "")):
             problems.append("el productor del diccionario Info y el de XMP no coinciden")

@@ -253,10 +253,15 @@ def _weasy_attachment(item: PdfAttachment, moment: datetime):
 
 
 def _first_page_css() -> str:
-    """Keep the signature band free on page 1; its footer lines move to the top of the band."""
-    return ("@page :first { margin-bottom: " + str(SIGNATURE_BAND_MM + 18) + "mm; "
-            "@bottom-left { vertical-align: top; padding-top: 5mm; } "
-            "@bottom-right { vertical-align: top; padding-top: 5mm; } }")
+    """Keep the signature band free on page 1; its footer lines move to the top of the band.
+
+    WeasyPrint applies these stylesheets with the *user* origin, below the report's own CSS:
+    ``!important`` lets them win over the report's ``@page`` margins.
+    """
+    return ("@page :first { margin-bottom: " + str(SIGNATURE_BAND_MM + 18) + "mm !important; "
+            "@bottom-left { vertical-align: top !important; padding-top: 5mm !important; } "
+            "@bottom-center { vertical-align: top !important; padding-top: 5mm !important; } "
+            "@bottom-right { vertical-align: top !important; padding-top: 5mm !important; } }")
 
 
 def html_to_pdf(html: str, out_path: Path, header: str, metadata: PdfMetadata | None = None,
