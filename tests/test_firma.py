@@ -73,8 +73,9 @@ def test_the_signer_is_read_from_a_sat_like_subject(juana, maria):
 def test_asn1crypto_reads_the_string_rfc_once_mirbook_registered_it(juana):
     """x500UniqueIdentifier as a PrintableString: asn1crypto refuses it unless mirbook registers it."""
     from asn1crypto import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
 
-    der = juana.certificate.public_bytes(__import__("cryptography").hazmat.primitives.serialization.Encoding.DER)
+    der = juana.certificate.public_bytes(Encoding.DER)
     firma._accept_string_unique_identifier()
     subject = x509.Certificate.load(der).subject.native
     assert subject["unique_identifier"] == RFC and subject["serial_number"] == CURP
@@ -90,7 +91,7 @@ def test_a_wrong_password_is_a_clear_message_without_the_password(juana):
 
 
 @pytest.mark.parametrize("days, message", [((-400, -1), "venció el"), ((2, 400), "todavía no es válido")])
-def test_a_certificate_outside_its_validity_is_refused_at_signing_time(ca, report_pdf, days, message):
+def test_a_certificate_outside_its_validity_is_refused_at_signing_time(ca, days, message):
     issued = ca.issue(f"vigencia{days[0]}", days=days)
     with pytest.raises(firma.FirmaError, match=message):
         firma.load_credential(issued.cer, issued.key, PASSWORD)
@@ -125,7 +126,7 @@ def test_an_unknown_role_is_refused(report_pdf, juana):
 
 
 def test_two_roles_in_sequence_are_both_valid_and_trusted(two_signatures, ca):
-    checks = firma.verify_pdf(two_signatures, [ca.certificate])
+    checks = firma.verify_pdf(two_signatures, firma.load_certificates(ca.ca_file))
     assert [(c.role, c.signer.name, c.signer.rfc) for c in checks] == [
         ("Elaboró", "JUANA PÉREZ LÓPEZ", RFC), ("Revisó", "MARÍA GÓMEZ RUIZ", "GORM750505XY2")]
     assert all(c.ok and c.trusted for c in checks), [c.problems for c in checks]

@@ -13,8 +13,8 @@ SAT certificates carry the RFC in ``x500UniqueIdentifier`` (2.5.4.45) as a *stri
 defines that attribute as a BIT STRING and asn1crypto (used by pyHanko) refuses to parse
 the subject of such a certificate. :func:`_accept_string_unique_identifier` registers a
 specification that accepts both encodings (a process-wide, idempotent change of asn1crypto's
-attribute table, made before anything here hands a certificate to asn1crypto or pyHanko); the certificate bytes are never
-re-encoded, so signatures over them stay valid.
+attribute table, made before anything here hands a certificate to asn1crypto or pyHanko); the
+certificate bytes are never re-encoded, so signatures over them stay valid.
 
 The password is only ever held in memory: it is not logged, not part of any exception message
 and not written anywhere; the decrypted key lives in memory for the signing only.
@@ -23,12 +23,13 @@ Signatures:
 
 * :func:`sign_pdf` adds one PAdES signature (``ETSI.CAdES.detached``) as an incremental update,
   with a visible block on page 1 (name, RFC/CURP, role, date) printed by WeasyPrint with the
-  embedded DejaVu font, so PDF/A stays valid; earlier signatures stay valid because nothing before them changes.
+  embedded DejaVu font, so PDF/A stays valid; earlier signatures stay valid because nothing
+  before them changes.
 * :func:`sign_detached` makes a detached CMS (DER) over arbitrary bytes, e.g. ``manifest.json``;
   it is checked with ``openssl cms -verify -binary -inform DER -content manifest.json``.
 * :func:`verify_pdf`, :func:`verify_detached` and :func:`revision_problems` (one Spanish
-  line per finding of a revision folder, for ``mirbook verify``) check every signature: cryptographically intact,
-  naming its certificate, the last covering the whole file and each earlier one its own
+  line per finding of a revision folder, for ``mirbook verify``) check every signature:
+  cryptographically intact, naming its certificate, the last covering the whole file and each earlier one its own
   revision with only signature additions after it; with a CA, also the chain of trust at the
   signer-reported signing time.
 """
@@ -246,13 +247,20 @@ def _utc(moment: datetime | None) -> datetime:
     return moment if moment.tzinfo else moment.astimezone()
 
 
+def check_role(role: str) -> None:
+    """Raise :class:`FirmaError` unless ``role`` is one of :data:`ROLES`."""
+    if role not in ROLES:
+        raise FirmaError(f"Rol de firma desconocido: «{role}». Use uno de: {', '.join(ROLES)}.")
+
+
 def check_credential(cert: "cx509.Certificate", key: object, at: datetime | None = None,
-                     cert_path: Path | str = "el certificado") -> None:
+                     cert_path: Path | str | None = None) -> None:
     """Raise :class:`FirmaError` unless ``key`` belongs to ``cert`` and ``cert`` may sign at ``at``."""
     from cryptography import x509
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
     at = _utc(at)
+    cert_path = cert_path or f"de {Signer.of(cert).name}"
     spki = (Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
     if key.public_key().public_bytes(*spki) != cert.public_key().public_bytes(*spki):  # type: ignore[attr-defined]
         raise FirmaError(f"La llave privada no corresponde al certificado {cert_path}: "
@@ -356,8 +364,7 @@ def sign_pdf(data: bytes, credential: Credential, role: str) -> bytes:
     The signing time is the system clock (pyHanko's, within the same second as the check);
     the credential is checked again at that moment.
     """
-    if role not in ROLES:
-        raise FirmaError(f"Rol de firma desconocido: «{role}». Use uno de: {', '.join(ROLES)}.")
+    check_role(role)
     moment = _utc(None)
     check_credential(credential.certificate, credential.key, moment)
     slot = signature_count(data)

@@ -87,8 +87,7 @@ def sign_period(reports_dir: Path, period: Period, credential: firma.Credential,
             raise MirbookError(f"{target}: los archivos no coinciden con su manifiesto; revise con "
                                "«mirbook verify» antes de firmar. No se firmó nada.")
         role = role or next_role(current)
-        if role not in firma.ROLES:
-            raise MirbookError(f"Rol de firma desconocido: «{role}». Use uno de: {', '.join(firma.ROLES)}.")
+        firma.check_role(role)
         pdfs = sorted(rel for rel in current["salidas"] if rel.endswith(".pdf") and "/" not in rel)
         if not pdfs:
             raise MirbookError(f"{target}: la revisión no tiene reportes PDF que firmar.")
