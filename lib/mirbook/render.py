@@ -290,7 +290,15 @@ def html_to_pdf(html: str, out_path: Path, header: str, metadata: PdfMetadata | 
         meta.generator = "mirbook"
         meta.created = meta.modified = _w3c(moment)
     files = [_weasy_attachment(item, moment or run_moment()) for item in attachments]
-    document.write_pdf(out_path, pdf_variant=PDF_VARIANT, attachments=files or None)
+    document.write_pdf(out_path, pdf_variant=PDF_VARIANT, attachments=files or None, finisher=_unique_associated_files)
+
+
+def _unique_associated_files(_document, pdf) -> None:
+    """WeasyPrint 70 lists each associated file twice in the catalog's ``/AF``: keep each once."""
+    import pydyf
+
+    if "AF" in pdf.catalog:
+        pdf.catalog["AF"] = pydyf.Array(dict.fromkeys(pdf.catalog["AF"]))
 
 
 def small_pdf(html: str) -> bytes:
