@@ -354,7 +354,10 @@ def barras(ax, datos, x: str, y: str, hue: str | None = None, actual: int | None
     else:
         (ax.xaxis if horizontal else ax.yaxis).set_major_locator(MaxNLocator(integer=True))
     if hue is not None and ax.get_legend() is not None:
-        ax.legend(title=None, frameon=False)
+        # below the axes, as in the avance chart, so it never covers a bar or its figure
+        handles, labels = ax.get_legend_handles_labels()
+        ax.legend(handles, labels, title=None, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12),
+                  ncol=max(1, len(labels)))
 
 
 def mostrar(fig) -> None:
