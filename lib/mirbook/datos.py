@@ -373,9 +373,10 @@ def _breakdown(wb: Workbook, rows: list[dict[str, Any]], keys: list[str], *semaf
     return _semaforo_categorical(frame, *semaforos) if rows else frame
 
 
-def _counts(wb: Workbook, column: str, count, clave: str | None, anios: Anios, trimestre: int | None,
-            trimestral: bool) -> pd.DataFrame:
-    """Products per value of ``column`` (cumulative, or each quarter alone when ``trimestral``)."""
+def _counts(wb: Workbook, column: str, known: str, count, clave: str | None, anios: Anios,
+            trimestre: int | None, trimestral: bool) -> pd.DataFrame:
+    """Products per value of ``column`` (cumulative, or each quarter alone when ``trimestral``), as
+    the engine's ``count`` gives them; ``known`` names the indicator's list of values (their order)."""
     rows = []
     for period, data in _periods(wb, anios, trimestre):
         for ind in _indicators(wb, clave):
@@ -391,9 +392,7 @@ def _counts(wb: Workbook, column: str, count, clave: str | None, anios: Anios, t
                                  "productos": n - before.get(value, 0)})
                 before = upto
     frame = _claves_mir(_frame(rows, ["anio", "clave", "trimestre", column, "productos"]), wb, "clave")
-    known = [v for ind in _indicators(wb, clave) for v in getattr(ind, "tipos_producto" if column == "tipo"
-                                                                  else "flujos")]
-    _categorical(frame, column, known)
+    _categorical(frame, column, [v for ind in _indicators(wb, clave) for v in getattr(ind, known)])
     return frame.astype({"anio": "int64", "trimestre": "int64", "productos": "int64"})
 
 
@@ -402,13 +401,13 @@ def por_tipo(wb: Workbook, clave: str | None = None, anios: Anios = None, trimes
     """Products delivered per ``tipo`` (the MIR's types first; ``""``: not stated), accumulated to the
     quarter (``trimestre`` column = the quarter of the cut); ``trimestral=True``: one row per quarter
     1…q and tipo with the products of that quarter alone."""
-    return _counts(wb, "tipo", by_tipo, clave, anios, trimestre, trimestral)
+    return _counts(wb, "tipo", "tipos_producto", by_tipo, clave, anios, trimestre, trimestral)
 
 
 def por_flujo(wb: Workbook, clave: str | None = "FIN", anios: Anios = None, trimestre: int | None = None,
               trimestral: bool = False) -> pd.DataFrame:
     """Products delivered per migration ``flujo`` (the Fin indicator by default); as :func:`por_tipo`."""
-    return _counts(wb, "flujo", by_flujo, clave, anios, trimestre, trimestral)
+    return _counts(wb, "flujo", "flujos", by_flujo, clave, anios, trimestre, trimestral)
 
 
 def comparacion_anual(wb: Workbook) -> pd.DataFrame:

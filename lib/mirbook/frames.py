@@ -21,7 +21,6 @@ displays itself in JupyterLab (``_repr_html_``), so nbconvert puts it in the HTM
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -107,50 +106,55 @@ def _is_semaforo_column(values: list[Any]) -> bool:
     return bool(present) and all(isinstance(v, str) and v in SEMAFOROS for v in present)
 
 
-def _number(value: Any) -> str:
-    if isinstance(value, bool):
-        return "Sí" if value else "No"
-    if isinstance(value, int) or (hasattr(value, "is_integer") and not isinstance(value, (float, Fraction))):
-        return int_es(int(value))
-    exact = Fraction(value) if isinstance(value, Fraction) else Fraction(str(float(value)))
-    return f"{round2(exact):,.2f}"
+def _exact(value: Any) -> Fraction:
+    """An exact value from an int, a Fraction or a float (a float through its shortest repr, so
+    ``62.5`` is 125/2 and ``0.1`` is 1/10, as the reader sees it)."""
+    return Fraction(value) if isinstance(value, (int, Fraction)) else Fraction(repr(float(value)))
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the Python value it holds (``np.int64(3)`` → ``3``); anything else as is."""
+    return value.item() if type(value).__module__ == "numpy" and getattr(value, "ndim", None) == 0 else value
 
 
 def _cell(value: Any, kind: str) -> dict[str, Any]:
     """One cell: ``{"tipo", "valor", "num"}``, the value already written out (escaped later)."""
+    value = _plain(value)
     if _missing(value):
         return {"tipo": "texto", "valor": VACIO, "num": kind in ("pct", "pp", "num")}
     if kind == "sem":
         return {"tipo": "sem", "valor": value}
-    if kind in ("pct", "pp"):
-        exact = Fraction(value) if isinstance(value, (int, Fraction)) else Fraction(str(float(value)))
-        if kind == "pct":
-            return {"tipo": "texto", "valor": pct_es(exact), "num": True}
-        return {"tipo": "texto", "valor": f"{round2(exact):+,.2f} pp", "num": True}
-    if isinstance(value, (datetime, date)) or hasattr(value, "to_pydatetime"):
-        day = value.date() if isinstance(value, datetime) or hasattr(value, "to_pydatetime") else value
+    if kind == "anio":
+        return {"tipo": "texto", "valor": str(value), "num": False}
+    if kind == "pct":
+        return {"tipo": "texto", "valor": pct_es(_exact(value)), "num": True}
+    if kind == "pp":
+        return {"tipo": "texto", "valor": f"{round2(_exact(value)):+,.2f} pp", "num": True}
+    if isinstance(value, bool):
+        return {"tipo": "texto", "valor": "Sí" if value else "No", "num": False}
+    if isinstance(value, int):
+        return {"tipo": "texto", "valor": int_es(value), "num": True}
+    if isinstance(value, (float, Fraction)):
+        return {"tipo": "texto", "valor": f"{round2(_exact(value)):,.2f}", "num": True}
+    if isinstance(value, (datetime, date)):
+        day = value.date() if isinstance(value, datetime) else value
         return {"tipo": "texto", "valor": f"{day.day:02d}/{day.month:02d}/{day.year}", "num": False}
-    if isinstance(value, (bool, int, float, Fraction)) or _is_numpy_number(value):
-        return {"tipo": "texto", "valor": _number(value.item() if _is_numpy_number(value) else value),
-                "num": not isinstance(value, bool)}
     return {"tipo": "texto", "valor": str(value), "num": False}
 
 
-def _is_numpy_number(value: Any) -> bool:
-    import numpy as np
-
-    return isinstance(value, (np.integer, np.floating, np.bool_))
-
-
-def _kind(name: str, values: list[Any], porcentajes: set[str], anio_columns: set[str]) -> str:
+def _kind(name: str, values: list[Any], porcentajes: set[str]) -> str:
+    """How a column is written: ``sem``, ``pct``, ``pp``, ``anio`` (no separator), ``num`` or ``valor``."""
     if _is_semaforo_column(values):
         return "sem"
     if name in porcentajes or name.endswith(("_pct", "_pct_float")) or "_pct_" in name:
         return "pct"
-    if name.endswith("_pp") or name.endswith("_pp_float"):
+    if name.endswith(("_pp", "_pp_float")):
         return "pp"
-    if name in anio_columns:
+    if name == "anio":
         return "anio"
+    present = [_plain(v) for v in values if not _missing(v)]
+    if present and all(isinstance(v, (int, float, Fraction)) and not isinstance(v, bool) for v in present):
+        return "num"
     return "valor"
 
 
@@ -186,30 +190,21 @@ def tabla_reporte(
         frame = frame.reset_index()
     labels = {**ETIQUETAS, **(etiquetas or {})}
     porcentajes = set(porcentajes)
-    columns, kinds = [], []
-    for column in frame.columns:
-        values = list(frame[column].astype(object)) if len(frame) else []
-        kind = _kind(str(column), values, porcentajes, {"anio"})
-        kinds.append(kind)
-        numeric = kind in ("pct", "pp") or (
-            kind == "valor" and pd.api.types.is_numeric_dtype(frame[column]) and
-            not pd.api.types.is_bool_dtype(frame[column])
-        ) or (kind == "valor" and values and all(isinstance(v, Fraction) or _missing(v) for v in values))
-        columns.append({"etiqueta": _header(column, labels), "num": bool(numeric)})
+    kinds = [_kind(str(c), list(frame[c].astype(object)), porcentajes) for c in frame.columns]
+    columns = [{"etiqueta": _header(c, labels), "num": kind in ("pct", "pp", "num")}
+               for c, kind in zip(frame.columns, kinds)]
     claves = dict(zip(wb.mir.claves, (i.nombre for i in wb.mir.indicadores))) if wb is not None else {}
     rows = []
     for record in frame.itertuples(index=False, name=None):
         row = []
         for position, (column, value, kind) in enumerate(zip(frame.columns, record, kinds)):
-            if kind == "anio" and not _missing(value):
-                row.append({"tipo": "texto", "valor": str(int(value)), "num": False})
-            elif str(column) in _CLAVE_COLUMNS and isinstance(value, str) and (value in claves or position == 0):
+            if str(column) in _CLAVE_COLUMNS and isinstance(value, str) and (value in claves or position == 0):
                 row.append({"tipo": "clave", "valor": value, "detalle": claves.get(value)})
-            else:
-                cell = _cell(value, kind if kind != "anio" else "valor")
-                if position == 0 and cell["tipo"] == "texto" and not cell["num"]:
-                    cell = {"tipo": "encabezado", "valor": cell["valor"]}
-                row.append(cell)
+                continue
+            cell = _cell(value, kind)
+            if position == 0 and cell["tipo"] == "texto" and not cell["num"]:
+                cell = {"tipo": "encabezado", "valor": cell["valor"]}
+            row.append(cell)
         rows.append(row)
     from .report import _env  # the report's autoescaping environment, with its ``sem`` macro
 
