@@ -202,6 +202,17 @@ def test_every_file_read_is_registered_and_logged_when_asked(wb, tmp_path, monke
     assert datos.lecturas() == lines
 
 
+def test_each_log_file_gets_every_read_of_its_notebook(wb, tmp_path, monkeypatch):
+    """A worker that runs two notebooks in one process, each with its own log: both logs are complete."""
+    first, second = tmp_path / "uno.jsonl", tmp_path / "dos.jsonl"
+    monkeypatch.setenv(datos.READ_LOG_ENV, str(first))
+    datos.registros(wb, anios=2025)
+    monkeypatch.setenv(datos.READ_LOG_ENV, str(second))
+    datos.registros(wb, anios=2025)
+    assert datos.read_log(first) == datos.read_log(second) and len(datos.read_log(first)) == 3
+    assert datos.read_log(tmp_path / "ninguno.jsonl") == []
+
+
 def test_nothing_is_written_without_the_variable(wb, tmp_path, monkeypatch):
     monkeypatch.delenv(datos.READ_LOG_ENV, raising=False)
     monkeypatch.chdir(tmp_path)
@@ -348,3 +359,24 @@ def test_the_template_runs_on_every_period_with_data(template_runs, case):
         assert " pp</td>" not in comparison
     else:
         assert " pp</td>" in comparison
+
+
+# --- documentation -------------------------------------------------------------------------------------
+
+
+def test_the_api_page_documents_every_public_function_of_the_new_modules():
+    import inspect
+
+    from mirbook import frames
+
+    text = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    pipeline_side = {"read_log", "cut_to_period", "datos_del_anio", "lecturas", "reiniciar_registro"}
+    for module, prefix in ((datos, "datos."), (frames, "")):
+        for name, value in vars(module).items():
+            if inspect.isfunction(value) and value.__module__ == module.__name__ and not name.startswith("_"):
+                assert inspect.getdoc(value), f"{module.__name__}.{name} has no docstring"
+                if name not in pipeline_side:
+                    assert f"{prefix}{name}(" in text, f"docs/api.md does not document {prefix}{name}"
+    for name in ("figura", "barras", "bandas_semaforo", "eje_porcentaje", "colores_anios", "mostrar"):
+        assert f"charts.{name}(" in text, name
+    assert "**todo** el año anterior" in text, "wb.previous is documented as the whole previous year"

@@ -49,6 +49,7 @@ READ_LOG_ENV = "MIRBOOK_READ_LOG"
 
 _YEAR_DIR_RE = re.compile(r"\d{4}")
 _READS: list[dict[str, Any]] = []
+_LOGGED: set[tuple[str, str]] = set()
 
 Anios = int | Iterable[int] | str | None
 
@@ -65,15 +66,18 @@ def _sha256(path: Path) -> str:
 
 
 def _log(entry: dict[str, Any]) -> None:
-    """Keep ``entry`` in the register and append it to ``$MIRBOOK_READ_LOG`` when set (once: a
-    read already registered, same file and same content, is not repeated)."""
-    if entry in _READS:
-        return
-    _READS.append(entry)
+    """Keep ``entry`` in the register and append it to ``$MIRBOOK_READ_LOG`` when set, each once:
+    a read already registered (same file, same content) is not repeated in the register, nor in
+    the same log file; a new log file (the next notebook's) gets it again."""
+    if entry not in _READS:
+        _READS.append(entry)
     target = os.environ.get(READ_LOG_ENV)
     if target:
-        with open(target, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
+        line = json.dumps(entry, ensure_ascii=False, sort_keys=True)
+        if (target, line) not in _LOGGED:
+            with open(target, "a", encoding="utf-8") as handle:
+                handle.write(line + "\n")
+            _LOGGED.add((target, line))
 
 
 def _record_year(data: YearData) -> None:
@@ -101,6 +105,23 @@ def lecturas() -> list[dict[str, Any]]:
 def reiniciar_registro() -> None:
     """Empty the register (a process that runs several notebooks calls it before each one)."""
     _READS.clear()
+    _LOGGED.clear()
+
+
+def read_log(path: Path) -> list[dict[str, Any]]:
+    """The entries of a ``MIRBOOK_READ_LOG`` file, each once, in the order written (for the pipeline,
+    after the notebook ran); no file (nothing read through this module) gives ``[]``."""
+    path = Path(path)
+    if not path.is_file():
+        return []
+    entries: list[dict[str, Any]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        entry = json.loads(line)
+        if entry not in entries:
+            entries.append(entry)
+    return entries
 
 
 # --- years ---------------------------------------------------------------------------------------
