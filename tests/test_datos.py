@@ -150,6 +150,17 @@ def test_without_a_previous_year_there_is_no_aligned_period(tmp_path):
     assert datos.anios_con_datos(book) == [2026]
 
 
+def test_a_year_with_headers_only_gives_empty_tables_with_every_column(wb, tmp_path):
+    make_year(tmp_path / "datos", 2026, programacion=[], registros=[])
+    empty = report.open(2026, "T3", tmp_path / "datos")
+    for function in (datos.registros, datos.programacion, datos.justificaciones, datos.por_trimestre,
+                     datos.por_unidad, datos.por_tipo, datos.resultados):
+        frame = function(empty)
+        assert list(frame.columns) == list(function(wb).columns), function.__name__
+    assert str(datos.registros(empty)["fecha"].dtype) == "datetime64[ns]"
+    assert len(datos.registros(empty)) == 0 and len(datos.por_unidad(empty)) == 0
+
+
 # --- results and breakdowns agree with the engine ---------------------------------------------------
 
 

@@ -370,7 +370,9 @@ def por_trimestre(wb: Workbook, clave: str | None = None, anios: Anios = None,
                 rows.append({"anio": period.year, "clave": ind.clave, "trimestre": q.trimestre,
                              "reporta": q.reporta, **_figures(q.trimestral, "trimestral_"),
                              **_figures(q.acumulado), "semaforo": q.acumulado.semaforo})
-    return _breakdown(wb, rows, ["anio", "clave", "trimestre", "reporta"], "semaforo")
+    columns = ["anio", "clave", "trimestre", "reporta", *(f"trimestral_{c}" for c in FIGURE_COLUMNS),
+               *FIGURE_COLUMNS, "semaforo"]
+    return _breakdown(wb, rows, columns)
 
 
 def por_unidad(wb: Workbook, clave: str | None = None, anios: Anios = None,
@@ -383,15 +385,13 @@ def por_unidad(wb: Workbook, clave: str | None = None, anios: Anios = None,
             for u in by_unidad(ind, data, period, wb.organizacion.claves):
                 rows.append({"anio": period.year, "clave": ind.clave, "unidad_responsable": u.unidad,
                              **_figures(u.figures), "semaforo": u.figures.semaforo})
-    return _unidades(_breakdown(wb, rows, ["anio", "clave", "unidad_responsable"], "semaforo"), wb)
+    columns = ["anio", "clave", "unidad_responsable", *FIGURE_COLUMNS, "semaforo"]
+    return _unidades(_breakdown(wb, rows, columns), wb)
 
 
-def _breakdown(wb: Workbook, rows: list[dict[str, Any]], keys: list[str], *semaforos: str) -> pd.DataFrame:
-    import pandas as pd
-
-    frame = pd.DataFrame(rows) if rows else pd.DataFrame(columns=keys)
-    frame = _claves_mir(frame, wb, "clave")
-    return _semaforo_categorical(frame, *semaforos) if rows else frame
+def _breakdown(wb: Workbook, rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+    """The rows as a frame with every column even when empty; claves in MIR order, semáforo categorical."""
+    return _semaforo_categorical(_claves_mir(_frame(rows, columns), wb, "clave"), "semaforo")
 
 
 def _counts(wb: Workbook, column: str, known: str, count, clave: str | None, anios: Anios,
