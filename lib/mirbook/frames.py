@@ -53,32 +53,6 @@ ETIQUETAS = {
 VACIO = "—"
 _CLAVE_COLUMNS = ("clave", "indicador")
 
-_TEMPLATE = """\
-{%- from "macros.html.j2" import sem -%}
-<div class="tabla">
-<table class="tabla-datos">
-{% if titulo %}<caption>{{ titulo }}</caption>
-{% endif %}
-<thead>
-<tr>{% for c in columnas %}<th scope="col"{% if c.num %} class="num"{% endif %}>{{ c.etiqueta }}</th>{% endfor %}</tr>
-</thead>
-<tbody>
-{% for fila in filas %}
-<tr>
-{%- for c in fila %}
-{%- if c.tipo == "sem" %}<td>{{ sem(c.valor) }}</td>
-{%- elif c.tipo == "clave" %}<th scope="row" class="clave">{{ c.valor }}{% if c.detalle %}<span class="detalle">{{ c.detalle }}</span>{% endif %}</th>
-{%- elif c.tipo == "encabezado" %}<th scope="row">{{ c.valor }}</th>
-{%- else %}<td{% if c.num %} class="num"{% endif %}>{{ c.valor }}</td>
-{%- endif %}
-{%- endfor -%}
-</tr>
-{% endfor %}
-</tbody>
-</table>
-</div>
-{% if fuente %}<p class="fuente">Fuente: {{ fuente }}</p>
-{% endif %}"""
 
 
 @dataclass(frozen=True)
@@ -206,7 +180,7 @@ def tabla_reporte(
                 cell = {"tipo": "encabezado", "valor": cell["valor"]}
             row.append(cell)
         rows.append(row)
-    from .report import _env  # the report's autoescaping environment, with its ``sem`` macro
+    from .templating import render  # the one autoescaping environment, with the shared ``sem`` macro
 
-    html = _env().from_string(_TEMPLATE).render(columnas=columns, filas=rows, titulo=titulo, fuente=fuente)
+    html = render("report/tabla_datos.html.j2", columnas=columns, filas=rows, titulo=titulo, fuente=fuente)
     return TablaReporte(html)
