@@ -261,3 +261,93 @@ def test_a_whole_run_with_every_fallback_forced(tmp_path):
     verified = run_cli("verificar", "--reports-dir", str(reports))
     assert verified.returncode == 0, verified.stderr
     assert not (reports / portable.LOCK_FILE).exists() and not (reports / archive.STAGING).exists()
+
+
+# --- kills in the middle of a run ---------------------------------------------------------------
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_bytes()
+            except OSError:
+                continue
+            if int(stat[stat.rindex(b")") + 2:].split()[1]) == pid:
+                out.append(int(entry.name))
+    return out
+
+
+def _descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        for child in _children(todo.pop()):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _start_run(reports: Path, period: str = "T3") -> subprocess.Popen:
+    exe = Path(sys.executable).with_name("mirbook")
+    return subprocess.Popen([str(exe), "generar", "--year", "2026", "--period", period, "--data-dir", str(DEMO),
+                             "--reports-dir", str(reports)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+
+
+def _wait_for(condition, process: subprocess.Popen, seconds: float = 300):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = condition()
+        if found:
+            return found
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.05)
+    pytest.fail("the run never reached the expected moment")
+
+
+def test_a_worker_killed_in_a_real_run_names_memory_and_leaves_no_staging(tmp_path):
+    reports = tmp_path / "reportes"
+    process = _start_run(reports)
+    try:
+        def forked(pid: int) -> bool:  # a fork of the forkserver (not a program it ran)
+            try:
+                return b"forkserver" in Path(f"/proc/{pid}/cmdline").read_bytes()
+            except OSError:
+                return False
+
+        def worker() -> int | None:
+            # run → forkserver → worker task (forked, so it shows the forkserver's command line)
+            for server in filter(forked, _children(process.pid)):
+                for task in filter(forked, _children(server)):
+                    return task
+            return None
+
+        os.kill(_wait_for(worker, process), signal.SIGKILL)
+        out, err = process.communicate(timeout=600)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 1
+    assert "Traceback" not in err
+    assert "SIGKILL" in err and "posible falta de memoria" in err
+    assert not (reports / archive.STAGING).exists()  # removed at the end of the run
+    assert not (reports / "2026" / "T3").exists()
+
+
+def test_staging_left_by_a_killed_run_is_removed_by_the_next_run(tmp_path):
+    reports = tmp_path / "reportes"
+    process = _start_run(reports, "T1")
+    staging = reports / archive.STAGING
+    try:
+        _wait_for(lambda: staging.is_dir() and any(staging.iterdir()), process)
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)  # the run and every process it started
+        process.wait()
+    for pid in _descendants(process.pid):
+        os.kill(pid, signal.SIGKILL)
+    assert staging.is_dir()  # what a kill leaves (nothing can clean after SIGKILL)
+    again = run_cli("generar", "--year", "2026", "--period", "T1", "--data-dir", str(DEMO), "--reports-dir", str(reports))
+    assert again.returncode == 0, again.stderr
+    assert not staging.exists()
+    assert run_cli("verificar", "--reports-dir", str(reports)).returncode == 0
