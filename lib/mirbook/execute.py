@@ -33,6 +33,7 @@ from .errors import MirbookError
 
 ENGINE_INPROCESS = "inprocess"
 ENGINE_KERNEL = "kernel"
+ENGINE_WARM = "warm"
 
 
 def defer_slow_imports() -> None:
@@ -132,8 +133,13 @@ def execute(job: NotebookJob) -> float:
     from papermill.exceptions import PapermillExecutionError
 
     engine_name = None
+    engine_options: dict = {}
     if job.engine == ENGINE_INPROCESS:
         from .inprocess import ENGINE_NAME as engine_name
+    elif job.engine == ENGINE_WARM:
+        from .warmkernel import WarmKernelManager
+
+        engine_options["kernel_manager_class"] = WarmKernelManager
     elif job.engine != ENGINE_KERNEL:
         raise ValueError(f"unknown engine: {job.engine}")
     logging.getLogger("papermill").setLevel(logging.WARNING)
@@ -151,6 +157,7 @@ def execute(job: NotebookJob) -> float:
             log_output=False,
             execution_timeout=job.timeout,
             cwd=str(job.cwd),
+            **engine_options,
         )
     except PapermillExecutionError as exc:
         raise MirbookError(_failure_message(job.source.stem, exc)) from None

@@ -56,8 +56,8 @@ from pathlib import Path
 from . import __version__, archive
 from .errors import DataError, MirbookError
 from .execute import (
-    ENGINE_INPROCESS,
     ENGINE_KERNEL,
+    ENGINE_WARM,
     NotebookJob,
     NotebookOutcome,
     build,
@@ -704,7 +704,7 @@ class Runner:
             workers = _workers(self.jobs, total, spare=1)
             pool = stack.enter_context(WorkerPool(workers))  # leaves first: tasks stop before staging goes
             for number, plan in enumerate(ready):
-                plan.jobs = self._jobs(plan, started, ENGINE_INPROCESS, save_each_cell=False)
+                plan.jobs = self._jobs(plan, started, ENGINE_WARM, save_each_cell=False)
                 plan.tasks = [_NotebookTasks(pool, job, number, index) for index, job in enumerate(plan.jobs)]
             self.log(f"[2/4] Ejecutando y representando {total} cuaderno(s) en {workers} proceso(s) "
                      "mientras se validan las entradas…")
