@@ -19,8 +19,9 @@ Order of a run of one period (bad input never touches the archive):
 
 Workers (:class:`WorkerPool`): one more than the cores (or ``--jobs``), each task in a
 fresh process forked from a forkserver that has already imported everything a task
-needs (:mod:`mirbook.preload`), so a notebook starts with no imports to do and runs
-without a kernel (:mod:`mirbook.inprocess`). A notebook is two tasks — execute + HTML,
+needs (:mod:`mirbook.preload`), so a notebook starts with no imports to do: its kernel, a
+real ipykernel, is forked from the worker instead of launched (:mod:`mirbook.warmkernel`).
+A notebook is two tasks — execute + HTML,
 then the PDF — and the spare process lets the last, unequal tasks share the cores
 instead of one running alone. ``run --all`` (:meth:`Runner.run_many`) puts the tasks of
 every period that changed into the same pool, period by period.

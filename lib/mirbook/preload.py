@@ -2,20 +2,24 @@
 
 :mod:`mirbook.pipeline` runs every notebook task in a fresh process forked from a
 ``forkserver`` that imports this module first (``set_forkserver_preload``). Importing
-it loads what every task needs — papermill and nbformat, the in-process engine with
-IPython, the report code with pandas, seaborn and matplotlib (theme applied, fonts
+it loads what every task needs — papermill, nbclient and nbformat, ipykernel with
+IPython and ZeroMQ (the notebook's kernel is forked from the task, see
+:mod:`mirbook.warmkernel`), the report code with pandas, seaborn and matplotlib (fonts
 loaded), the report's Jinja2 templates compiled, the nbconvert exporter with the mirbook
-template compiled, nbformat's schema validator, WeasyPrint with its fonts — so each
-task starts with all of that in memory (copy-on-write) instead of paying two to four
-seconds of imports and first-use set-up, and no kernel is started at all.
+template compiled, nbformat's schema validator, WeasyPrint with its fonts — so each task
+and each kernel start with all of that in memory (copy-on-write) instead of paying two to
+four seconds of imports and first-use set-up.
 
 Only code, configuration and throw-away samples are run here, nothing that depends on
 a period: a forked task is exactly a fresh process that has done these imports (the
-equivalence test compares the reports with those of fresh kernels byte for byte).
-Warnings raised while warming up are discarded and their "already shown" registries
-reset, so a notebook shows the same warnings as in a fresh kernel. No thread is left
-running (forking is safe). Every step is best effort: a failure here only means the
-task does that work itself.
+equivalence test compares the reports with those of launched kernels byte for byte,
+tests/test_kernel_fidelity.py what a notebook can see of its process). matplotlib's
+settings are given back as imported (the charts' theme is applied to load seaborn and
+the fonts, then undone); warnings raised while warming up are recorded, never shown,
+and their "already shown" registries reset, while the filters the imports install stay,
+so a notebook shows the same warnings as in a fresh kernel. No thread is left running
+(forking is safe). Every step is best effort: a failure here only means the task does
+that work itself.
 """
 
 from __future__ import annotations
