@@ -13,6 +13,12 @@ streams and plain-text results too (digits aside) where the cell does not time i
 Every figure must be in the archived HTML page (an ``<img>``) and every raster figure in
 the PDF (``pdfimages -list``).
 
+Two more checks on the warm kernels themselves (:mod:`mirbook.warmkernel`): everything a
+notebook can see of its process (argv, sys.path, environment, session, ``multiprocessing``
+identity, signals, warning filters, logging, pandas options, matplotlib settings, the
+shell's config, threads) is what a launched kernel sees, numpy's global random state
+differs from one kernel to the next, and a cancelled notebook leaves no kernel running.
+
 Consecutive stream outputs of one name are merged before comparing: how many messages a
 kernel sends for one stream depends on when its output thread flushes, even between two
 runs of the same kernel (JupyterLab shows them as one block).
@@ -23,13 +29,15 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from conftest import DEMO, ROOT, run_cli
-from mirbook.execute import ENGINE_KERNEL, NotebookJob, execute
+from mirbook.errors import MirbookError
+from mirbook.execute import ENGINE_KERNEL, ENGINE_WARM, NotebookJob, execute
 from mirbook.pipeline import WorkerPool
 
 CORPUS = ROOT / "tests" / "fixtures" / "investigacion"
@@ -199,8 +207,6 @@ def test_a_warm_kernel_starts_in_the_state_of_a_launched_one(tmp_path):
     Only what differs between two launched kernels too is left out: the connection file's
     name, the parent's pid, numbered thread names.
     """
-    from mirbook.execute import ENGINE_WARM
-
     notebook = nbformat.v4.new_notebook()
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     parameters = nbformat.v4.new_code_cell("year = 2026\nperiod = 'T3'\ndata_dir = None")
@@ -240,3 +246,40 @@ def test_a_warm_kernel_starts_in_the_state_of_a_launched_one(tmp_path):
     assert len(printed["tibio"]) == len(printed["lanzado"]) == 13
     assert printed["tibio azar"] != printed["tibio2 azar"], "numpy's global random state is not the worker's"
     assert (printed["lanzado precargado"], printed["tibio precargado"]) == ("False", "True"), "not warm"
+
+
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] == "Z"  # exited, not yet reaped
+    except FileNotFoundError:
+        return True
+
+
+def test_a_cancelled_notebook_leaves_no_kernel_behind(tmp_path):
+    """A failed validation cancels the running notebooks: their warm kernels go with their workers."""
+    marker = tmp_path / "kernel.pid"
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook.cells = [nbformat.v4.new_code_cell(
+        f"import os, pathlib, time\npathlib.Path({str(marker)!r}).write_text(str(os.getpid()))\ntime.sleep(120)")]
+    source = tmp_path / "97_largo.ipynb"
+    nbformat.write(notebook, source)
+    job = NotebookJob(source=source, executed=tmp_path / "largo.ipynb", html=tmp_path / "largo.html",
+                      pdf=tmp_path / "largo.pdf", parameters=PARAMETERS, title="largo", header="largo", footer={},
+                      timeout=300, cwd=tmp_path, log=tmp_path / "largo.log", engine=ENGINE_WARM)
+    with WorkerPool(1) as pool:
+        future = pool.submit(execute, job)
+        deadline = time.monotonic() + 120
+        while not marker.exists() or not marker.read_text():
+            assert time.monotonic() < deadline and not future.done(), "the notebook never started"
+            time.sleep(0.1)
+        kernel = int(marker.read_text())
+        assert not _gone(kernel)
+        pool.cancel([future])
+        with pytest.raises(MirbookError):
+            future.result()
+    deadline = time.monotonic() + 20
+    while not _gone(kernel):
+        assert time.monotonic() < deadline, "the kernel outlived its cancelled worker"
+        time.sleep(0.1)
