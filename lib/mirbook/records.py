@@ -14,7 +14,7 @@ from pathlib import Path
 from .contract import ISO_DATE, QUARTER, WHOLE_NUMBER, parse_date, parse_int, parse_quarter
 from .errors import DataError
 from .model import Justificacion, Programacion, Registro, YearData
-from .sources import RawTable, YearInputs
+from .sources import UNITS_DIR, RawTable, YearInputs
 
 __all__ = [
     "ProblemLog", "format_located", "format_problem", "load_year", "parse_date", "parse_int", "to_year_data", "year_data",
@@ -172,6 +172,14 @@ def parse_justificaciones(table: RawTable, log: ProblemLog) -> list[Justificacio
     return out
 
 
+def source_path(table: RawTable) -> Path:
+    """The file a table came from, or the year's ``unidades/`` folder when the units delivered it."""
+    units = next((p for p in table.path.parents if p.name == UNITS_DIR), None)
+    if units is None and table.origins:
+        return table.path.parent
+    return units or table.path
+
+
 def to_year_data(year: int, tables: dict[str, RawTable]) -> YearData:
     """Typed records of one year from its raw tables (raises :class:`DataError`)."""
     log = ProblemLog()
@@ -186,7 +194,7 @@ def to_year_data(year: int, tables: dict[str, RawTable]) -> YearData:
         programacion=tuple(programacion),
         registros=tuple(registros),
         justificaciones=tuple(justificaciones),
-        archivos={name: table.path for name, table in tables.items()},
+        archivos={name: source_path(table) for name, table in tables.items()},
     )
 
 
