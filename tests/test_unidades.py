@@ -205,3 +205,78 @@ def test_unit_files_are_inputs_with_their_sha256(person_data: Path):
     files = input_files(person_data, Period(YEAR, 3), load_params(), [])
     assert "datos/2026/unidades/DRII.xlsx" in files
     assert YearInputs.read(person_data, YEAR).sha256[files["datos/2026/unidades/DRII.xlsx"]]
+
+
+# --- the archive, the capture status and the default period ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def archived(person_data: Path, tmp_path_factory) -> tuple[Path, str]:
+    """One full ``generar`` of the person-written workbooks, without --year/--period."""
+    from conftest import run_cli
+
+    reports = tmp_path_factory.mktemp("reports")
+    result = run_cli("generar", "--data-dir", str(person_data), "--reports-dir", str(reports))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return reports, result.stderr
+
+
+def test_generar_without_period_reports_the_latest_quarter_with_registros_and_says_so(archived):
+    reports, stderr = archived
+    assert "Periodo elegido: 2026 T3" in stderr
+    assert (reports / "2026" / "T3" / "manifest.json").is_file()
+
+
+def test_the_archive_keeps_each_records_origin_and_the_capture_page(archived, person_data: Path):
+    import hashlib
+    import json
+
+    reports, _ = archived
+    folder = reports / "2026" / "T3"
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    unit_file = person_data / "2026" / "unidades" / "DRII.xlsx"
+    assert manifest["entradas"]["datos/2026/unidades/DRII.xlsx"] == hashlib.sha256(unit_file.read_bytes()).hexdigest()
+    assert {"captura.html", "registros_periodo.csv"} <= set(manifest["salidas"])
+    with (folder / "registros_periodo.csv").open(encoding="utf-8", newline="") as handle:
+        records = list(csv.DictReader(handle))
+    assert records and all(r["origen"].startswith("unidades/") for r in records)
+    assert all(r["fecha"] <= "2026-09-30" for r in records)
+    drii = next(r for r in records if r["unidad_responsable"] == "DRII")
+    assert drii["origen"].startswith("unidades/DRII.xlsx, hoja «registros», fila ")
+    page = (folder / "captura.html").read_text(encoding="utf-8")
+    assert "unidades/DRII.xlsx" in page and "<script" not in page
+    assert 'href="captura.html"' in (folder / "index.html").read_text(encoding="utf-8")
+    html = "".join(p.read_text(encoding="utf-8") for p in folder.glob("*.html"))
+    assert "Origen" in html and drii["origen"] in html
+
+
+def test_captura_prints_each_unit_and_warns_of_a_missing_one(person_data: Path, tmp_path: Path, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(person_data, data)
+    (data / str(YEAR) / "unidades" / "CPM.xlsx").unlink()
+    code, out, err = run_in_process(capsys, "captura", "--year", str(YEAR), "--period", "T3",
+                                    "--data-dir", str(data), "--out", str(tmp_path / "captura.html"))
+    assert code == 0, err
+    assert "DRII — " in out and "archivo unidades/DRII.xlsx, modificado " in out
+    assert "La unidad CPM no entregó archivo propio" in out
+    drii = out.split("DRII — ")[1].split("\n\n")[0]
+    assert "Filas: programacion 11, registros 14" in drii
+    assert "A1.3: 6 registro(s) en el trimestre; programado 4" in drii
+    assert "unidades/DRII.xlsx" in (tmp_path / "captura.html").read_text(encoding="utf-8")
+
+
+def test_captura_fails_on_a_unreadable_unit_file(person_data: Path, tmp_path: Path, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(person_data, data)
+    (data / str(YEAR) / "unidades" / "CPM.xlsx").write_bytes(b"no es un libro")
+    code, out, _ = run_in_process(capsys, "captura", "--year", str(YEAR), "--period", "T3", "--data-dir", str(data))
+    assert code == 1
+    assert "Error: unidades/CPM.xlsx" in out
+
+
+def test_the_demo_year_of_unit_workbooks_equals_the_year_it_was_made_from():
+    """data/2024 (tools/make_unit_workbooks.py: 2025 moved to 2024, given Excel habits) gives 2025's table."""
+    for label in ("T2", "T4"):
+        older = to_csv(open_workbook(2024, label, DEMO).evaluation).replace("\n2024,", "\n2025,")
+        assert older == to_csv(open_workbook(2025, label, DEMO).evaluation)
+    assert YearInputs.read(DEMO, 2024).units and not (DEMO / "2024" / "registros.csv").exists()
