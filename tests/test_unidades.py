@@ -280,3 +280,35 @@ def test_the_demo_year_of_unit_workbooks_equals_the_year_it_was_made_from():
         older = to_csv(open_workbook(2024, label, DEMO).evaluation).replace("\n2024,", "\n2025,")
         assert older == to_csv(open_workbook(2025, label, DEMO).evaluation)
     assert YearInputs.read(DEMO, 2024).units and not (DEMO / "2024" / "registros.csv").exists()
+
+
+def test_the_validation_page_counts_rows_read_per_file_and_sheet(archived):
+    reports, _ = archived
+    page = (reports / "2026" / "T3" / "validacion.html").read_text(encoding="utf-8")
+    drii = len([r for r in _rows("registros") if r["unidad_responsable"] == "DRII"])
+    assert f'<td class="largo">unidades/DRII.xlsx, hoja «registros»</td><td>libro de Excel (.xlsx)</td><td class="num">{drii}</td>' in page
+
+
+def test_a_year_level_workbook_names_the_sheet_read_and_where_the_header_was_expected(tmp_path: Path, capsys):
+    """Issue 15 item 7: a title above the header, in a first sheet that is not named after its table."""
+    data = tmp_path / "data"
+    folder = data / str(YEAR)
+    folder.mkdir(parents=True)
+    for name in ("programacion", "justificaciones"):
+        shutil.copy(SOURCE / f"{name}.csv", folder / f"{name}.csv")
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Hoja1"
+    sheet["B1"] = "Productos entregados 2026"
+    rows = _rows("registros")
+    sheet.append([])
+    sheet.append([None, *rows[0].keys()])
+    for row in rows:
+        sheet.append([None, *row.values()])
+    book.save(folder / "registros.xlsx")
+    code, _, err = run_in_process(capsys, "validar", "--year", str(YEAR), "--period", "T3", "--data-dir", str(data))
+    assert code == 1
+    errors = [line for line in err.splitlines() if line.startswith("Error: ")]
+    assert len(errors) == 1, err
+    assert "registros.xlsx, hoja «Hoja1», fila 1" in errors[0] and "fila 3" in errors[0]
+    assert "«Productos entregados 2026»" in errors[0]

@@ -30,6 +30,7 @@ import unicodedata
 import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -214,6 +215,25 @@ def read_csv(name: str, path: Path, data: bytes | None = None) -> RawTable:
     except csv.Error as exc:
         raise DataError(f"{path.name}, fila {reader.line_num}: el CSV está mal formado ({exc}).") from None
     return _build(name, path, encoding, records)
+
+
+def _cell_text(value: object) -> str:
+    """An Excel cell as the text the user sees (integers without decimals, ISO dates).
+
+    Kept for :mod:`mirbook.shcp`, which reads the SHCP's own published workbooks; the
+    input tables are read with :mod:`mirbook.excel`.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "VERDADERO" if value else "FALSO"
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def table_shapes() -> dict[str, TableShape]:
