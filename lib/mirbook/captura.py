@@ -60,6 +60,7 @@ class CaptureStatus:
     units: tuple[UnitStatus, ...]
     errores: tuple[str, ...]       # the year-level files' read problems
     advertencias: tuple[str, ...]  # year-level warnings (missing units, files that are no unit)
+    archivos: tuple[str, ...] = ()  # every input file read, relative to the year folder
 
     @property
     def ok(self) -> bool:
@@ -134,7 +135,8 @@ def capture_status(data_dir: Path, period: Period, params: Params, inputs: YearI
             advertencias=tuple(unit_warnings),
         ))
     folder = f"{inputs.data_dir.name}/{period.year}/"
-    return CaptureStatus(period, folder, tuple(units), tuple(errores), tuple(advertencias))
+    read = tuple(p.relative_to(inputs.folder).as_posix() for p in inputs.sha256) if inputs.folder else ()
+    return CaptureStatus(period, folder, tuple(units), tuple(errores), tuple(advertencias), read)
 
 
 def _when(moment: datetime | None) -> str:
