@@ -399,6 +399,11 @@ def _unit_place(folder: Path, path: Path, sheet: str | None) -> str:
     return f"{relative}, hoja «{sheet}»" if sheet else relative
 
 
+def _in_units(folder: Path, file: Path, line: str) -> str:
+    """A reader's line (it names the file alone: ``DRII.xlsx, celda …``) with the folder it is in."""
+    return line if line.startswith(UNITS_DIR) else f"{file.relative_to(folder).parent.as_posix()}/{line}"
+
+
 def _own_rows(table: RawTable, clave: str, problems: list[str]) -> RawTable:
     """The rows of a unit's table with ``unidad_responsable`` filled in; another unit's row is a problem."""
     if UNIT_COLUMN not in TABLES[table.name].column_names:
@@ -473,13 +478,12 @@ def _read_unit(folder: Path, path: Path, claves: Mapping[str, Iterable[str]]) ->
                     f"{', '.join(f'{n}.csv' for n in READ_TABLES)}. Quítelo de la carpeta o cámbiele el nombre."
                 )
         except DataError as exc:
-            prefix = file.relative_to(folder).parent.as_posix() + "/"  # the readers name the file alone
-            problems.extend(line if line.startswith(UNITS_DIR) else prefix + line for line in exc.problems)
+            problems.extend(_in_units(folder, file, line) for line in exc.problems)
         except (OSError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as exc:
             problems.append(f"{_unit_place(folder, file, None)}: no se puede abrir como libro de Excel (.xlsx) "
                             f"({type(exc).__name__}); ¿está dañado o protegido con contraseña?")
     own = {name: _own_rows(table, clave, problems) for name, table in tables.items()}
-    warnings = tuple(w for t in own.values() for w in t.warnings)
+    warnings = tuple(_in_units(folder, t.path, w) for t in own.values() for w in t.warnings)
     if not own and not problems:
         warnings += (f"{_unit_place(folder, path, None)}: no tiene ninguna hoja o archivo de las tablas "
                      f"({', '.join(READ_TABLES)}).",)
