@@ -3,7 +3,7 @@
 Why a file of its own: how long a report may get is the evaluation area's choice, not the
 MIR's, and a year of hundreds of thousands of records must not make a PDF of thousands of
 pages (issue 15). The limit lives in params; the sections list up to it and the complete
-list goes to an annex of the archive (:func:`mirbook.table.products_csv`).
+list is the revision's ``registros_periodo.csv``.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from .errors import ParamsError
 FILE = "reportes.yaml"
 #: Used when ``params/reportes.yaml`` is absent (an older project's params folder).
 DEFAULT_MAX_PRODUCTOS = 200
-#: Where the complete product list goes in a revision folder, when a section is cut short.
-ANNEX = "anexos/productos.csv"
+#: Where a revision keeps the complete list of the period's records (written by every run,
+#: :func:`mirbook.table.period_records_csv`): what a section cut short points to.
+ANNEX = "registros_periodo.csv"
 
 
 @dataclass(frozen=True)

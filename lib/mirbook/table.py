@@ -1,4 +1,9 @@
-"""The indicator table of an archived period: ``indicadores.csv`` (mir-domain §5)."""
+"""The tables of an archived period: ``indicadores.csv`` (mir-domain §5) and ``registros_periodo.csv``.
+
+``registros_periodo.csv`` is the evidence behind the figures: every registro counted in the
+period (dated 1 January to the period's end) with its ``origen`` — the file, sheet and
+Excel row it was read from — so a figure can be traced to the unit's own workbook.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .formatting import bool_csv, pct_csv
+from .contract import TABLES
 from .indicators import Evaluation
+from .model import Period, YearData
 
 if TYPE_CHECKING:
     from .workbook import Workbook
@@ -58,24 +65,17 @@ def write_csv(evaluation: Evaluation, path: Path) -> None:
     Path(path).write_text(to_csv(evaluation), encoding="utf-8", newline="")
 
 
-#: Columns of the product annex (``anexos/productos.csv``): the data's own names.
-PRODUCT_COLUMNS = ("indicador", "folio", "fecha", "unidad_responsable", "titulo", "tipo", "flujo",
-                   "medio_verificacion", "fila")
+#: The columns of ``registros_periodo.csv``: the contract's, then where each row was read.
+RECORD_COLUMNS = (*TABLES["registros"].column_names, "origen")
 
 
-def products_csv(workbook: Workbook, limit: int) -> str | None:
-    """The complete list of the period's products of every indicator, as CSV text, when some
-    indicator has more than ``limit`` (its report section lists only ``limit``); else ``None``."""
-    from .indicators import products
-
-    lists = [products(ind, workbook.data, workbook.period) for ind in workbook.mir.indicadores]
-    if all(len(items) <= limit for items in lists):
-        return None
+def period_records_csv(data: YearData, period: Period) -> str:
+    """The registros dated in ``period`` (1 January to its end), in reading order, with their origin."""
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(PRODUCT_COLUMNS)
-    for items in lists:
-        for r in items:
-            writer.writerow([r.indicador, r.folio, r.fecha.isoformat(), r.unidad_responsable, r.titulo, r.tipo,
-                             r.flujo, r.medio_verificacion, r.fila])
+    writer = csv.DictWriter(buffer, fieldnames=RECORD_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for r in data.registros:
+        if period.start <= r.fecha <= period.end:
+            row = {c: getattr(r, c) for c in RECORD_COLUMNS}
+            writer.writerow({**row, "fecha": r.fecha.isoformat()})
     return buffer.getvalue()
