@@ -34,7 +34,7 @@ from typing import Any
 
 import yaml
 
-from .ajustes import hasta, of, vigente
+from .ajustes import hasta, vigente
 from .errors import DataError, ParamsError, UsageError
 from .formatting import round2
 from .indicators import avance_pct, cumplimiento_pct, justificacion_for, programado, realizado
@@ -491,7 +491,7 @@ def _evaluate_rows(year: int, label: str, data_dir: str | Path | None, mapping: 
     from .workbook import open_workbook
 
     workbook = open_workbook(year, label, data_dir)
-    rows = table(workbook.mir, workbook.data, workbook.period, mapping, of(workbook.data))
+    rows = table(workbook.mir, workbook.data, workbook.period, mapping, workbook.data.ajustes)
     return workbook, rows
 
 
