@@ -169,6 +169,12 @@ REQUIRED_TABLES = tuple(name for name in READ_TABLES if TABLES[name].required)
 OPTIONAL_TABLES = tuple(name for name in READ_TABLES if not TABLES[name].required)
 
 
+#: The file SHCP published (``mirbook shcp --importar`` copies it as ``<year>/shcp_oficial.csv``
+#: or ``.xlsx``). Not a table of the contract (its layout is ``params/shcp.yaml``'s), but an
+#: input all the same: it is in the fingerprint and the manifest, and the reports compare it.
+OFFICIAL_FIGURES = "shcp_oficial"
+
+
 def table(name: str) -> TableSpec:
     """The contract of table ``name`` (``ValueError`` for a name outside the contract)."""
     try:

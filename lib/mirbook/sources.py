@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
-from .contract import EXTENSIONS, OPTIONAL_TABLES, REQUIRED_TABLES, TABLES
+from .contract import EXTENSIONS, OFFICIAL_FIGURES, OPTIONAL_TABLES, REQUIRED_TABLES, TABLES
 from .errors import DataError
 from .paths import year_dir
 
@@ -324,10 +324,10 @@ def read_year(data_dir: Path, year: int) -> dict[str, RawTable]:
 
 
 def year_files(data_dir: Path, year: int) -> list[Path]:
-    """The input files of a year that exist, for hashing and tracing."""
+    """The input files of a year that exist, for hashing and tracing (SHCP's published file included)."""
     folder = Path(data_dir) / str(year)
     files = []
-    for name in REQUIRED_TABLES + OPTIONAL_TABLES:
+    for name in REQUIRED_TABLES + OPTIONAL_TABLES + (OFFICIAL_FIGURES,):
         for ext in EXTENSIONS:
             if (folder / f"{name}{ext}").is_file():
                 files.append(folder / f"{name}{ext}")
