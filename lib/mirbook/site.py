@@ -123,9 +123,9 @@ def _label(period: Period) -> str:
 def _data_source(manifest: Manifest, year: int) -> str:
     """``data/2026: programacion.csv, registros.csv`` — the inputs of one year, as the reports say it."""
     prefix = f"datos/{year}/"
-    order = {"programacion": 0, "registros": 1, "justificaciones": 2}
+    order = {"programacion": 0, "registros": 1, "justificaciones": 2, "ajustes": 3, "shcp_oficial": 4}
     files = sorted((k[len(prefix):] for k in manifest.entradas if k.startswith(prefix)),
-                   key=lambda name: (order.get(name.rsplit(".", 1)[0], 3), name))
+                   key=lambda name: (order.get(name.rsplit(".", 1)[0], len(order)), name))
     folder = Path(manifest.parametros.data_dir or "datos").name or "datos"
     return f"{folder}/{year}: {', '.join(files)}" if files else f"{folder}/{year}"
 
