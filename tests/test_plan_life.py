@@ -279,3 +279,15 @@ def test_generar_accepts_motivo():
     result = subprocess.run([str(Path(sys.executable).with_name("mirbook")), "generar", "--help"],
                             capture_output=True, text=True)
     assert "--motivo" in result.stdout
+
+
+def test_the_data_api_computes_on_the_plan_in_force(data_dir):
+    from mirbook import datos
+
+    folder = make_year(data_dir, 2026, PLAN, RECORDS)
+    write_table(folder, "ajustes", [AJUSTE_T2_CERO, AJUSTE_T3_EN_T3])
+    wb = open_workbook(2026, "T3", data_dir)
+    frame = datos.resultados(wb)
+    assert int(frame.loc[frame["clave"] == "A2.3", "programado"].iloc[0]) == 2 + 0 + 7
+    quarters = datos.por_trimestre(wb, "A2.3")
+    assert [int(v) for v in quarters["trimestral_programado"]] == [2, 0, 7]
