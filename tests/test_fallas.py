@@ -342,7 +342,10 @@ def test_staging_left_by_a_killed_run_is_removed_by_the_next_run(tmp_path):
     try:
         _wait_for(lambda: staging.is_dir() and any(staging.iterdir()), process)
     finally:
-        os.killpg(process.pid, signal.SIGKILL)  # the run and every process it started
+        try:
+            os.killpg(process.pid, signal.SIGKILL)  # the run and every process it started
+        except ProcessLookupError:
+            pass
         process.wait()
     for pid in _descendants(process.pid):
         os.kill(pid, signal.SIGKILL)
