@@ -58,6 +58,7 @@ lab: setup
 
 bench: setup
 	$(BIN)/python bench/run_bench.py
+	$(BIN)/python bench/sizes.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -132,3 +132,85 @@ def test_indicadores_imports_nothing_heavy():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- indicadores validates like validar (issue 15) ---------------------------------------------
+
+def _demo_copy(tmp_path, year: int = 2026):
+    import shutil
+
+    data_dir = tmp_path / "datos"
+    shutil.copytree(ROOT / "data" / str(year), data_dir / str(year))
+    return data_dir
+
+
+def _replace_in(path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("table", "old", "new", "needle"),
+    [
+        ("registros", ",A1.1,DPPIM,", ",a1.1,DPPIM,", "a1.1"),  # a clave it cannot read
+        ("programacion", "FIN,DPPIM,1,1", "A9.9,DPPIM,1,1", "A9.9"),  # an unknown clave
+    ],
+)
+def test_a_clave_it_cannot_read_is_refused_like_validar(tmp_path, table, old, new, needle):
+    data_dir = _demo_copy(tmp_path)
+    _replace_in(data_dir / "2026" / f"{table}.csv", old, new)
+    result = run_cli("indicadores", "--year", "2026", "--period", "T3", "--data-dir", str(data_dir))
+    assert result.returncode == 1
+    assert result.stdout == ""  # no table at all
+    assert needle in result.stderr and "Traceback" not in result.stderr
+    validar = run_cli("validar", "--year", "2026", "--period", "T3", "--data-dir", str(data_dir))
+    assert validar.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
+    assert errors == [line for line in validar.stderr.splitlines() if line.startswith("Error: ")]
+
+
+def test_out_pointing_at_a_folder_is_a_spanish_usage_error(tmp_path):
+    result = run_cli("indicadores", "--year", "2026", "--period", "T3", "--data-dir", str(ROOT / "data"),
+                     "--out", str(tmp_path))
+    assert result.returncode == 2
+    assert "es una carpeta" in result.stderr and "Traceback" not in result.stderr
+
+
+# Each mutation breaks one error rule of validation (mirbook.validation.checks); the light screen
+# must notice every one of them (else indicadores would print figures validar refuses).
+SCREEN_MUTATIONS = [
+    ("registros", ",A1.1,DPPIM,", ",a1.1,DPPIM,"),
+    ("registros", ",A1.1,DPPIM,", ",A1.1,XYZ,"),
+    ("registros", ",A1.1,DPPIM,2026-01-02", ",A1.1,DPPIM,2026-02-30"),
+    ("registros", ",A1.1,DPPIM,2026-01-02", ",A1.1,DPPIM,2025-12-31"),
+    ("registros", "UPM-2026-0002,", "UPM-2026-0001,"),
+    ("registros", ",programa,", ",programas,"),
+    ("registros", ",Expediente interno UPM/DPPIM/EXP-001/2026,", ",,"),
+    ("programacion", "FIN,DPPIM,1,1", "FIN,DPPIM,1,1.5"),
+    ("programacion", "FIN,DPPIM,1,1", "FIN,DPPIM,5,1"),
+    ("programacion", "FIN,DPPIM,1,1", "FIN,DPPIM,1,-1"),
+    ("programacion", "FIN,DPPIM,1,1", "FIN,DPPIM,3,1"),
+    ("programacion", "FIN,DPPIM,1,1", "FIN,CEM,1,1"),
+    ("justificaciones", "A1.1,1,", "A1.1,0,"),
+    ("justificaciones", "A1.1,1,", "B1.1,1,"),
+]
+
+
+def test_the_light_screen_catches_what_validation_refuses(tmp_path):
+    from conftest import load_pinned_params
+    from mirbook.model import Period
+    from mirbook.sources import YearInputs
+    from mirbook.validation import validate
+    from mirbook.validation.screen import needs_validation
+
+    params = load_pinned_params()
+    clean = _demo_copy(tmp_path / "limpio")
+    assert not needs_validation(YearInputs.read(clean, 2026).tables, params, 2026)
+    for number, (table, old, new) in enumerate(SCREEN_MUTATIONS):
+        data_dir = _demo_copy(tmp_path / f"m{number}")
+        _replace_in(data_dir / "2026" / f"{table}.csv", old, new)
+        inputs = YearInputs.read(data_dir, 2026)
+        result = validate(data_dir, Period(2026, 3), params, inputs)
+        assert not result.ok, (table, old, new)  # the mutation does break a rule
+        assert needs_validation(inputs.tables, params, 2026), (table, old, new)

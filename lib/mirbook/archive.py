@@ -25,7 +25,6 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import errno
-import fcntl
 import hashlib
 import os
 import shutil
@@ -39,6 +38,12 @@ from .manifest import FILE as MANIFEST
 from .manifest import Manifest, read
 from .model import Period
 from .paths import period_dir
+from .portable import LockBusy, forced, lock_file
+
+try:
+    import fcntl
+except ImportError:  # Windows: the lock file of mirbook.portable
+    fcntl = None  # type: ignore[assignment]
 
 REVISIONS = "revisiones"
 NOTEBOOKS_SUBDIR = "cuadernos"
@@ -65,6 +70,7 @@ def write_atomic(path: Path, data: bytes | str) -> bool:
     payload = data.encode("utf-8") if isinstance(data, str) else data
     if path.is_file() and path.read_bytes() == payload:
         return False
+    _injected_fault(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -78,6 +84,17 @@ def write_atomic(path: Path, data: bytes | str) -> bool:
         Path(tmp).unlink(missing_ok=True)
         raise
     return True
+
+
+#: Fault injection for the tests (tests/test_fallas.py, docs/fallas.md): a glob of file names whose
+#: atomic write fails as on a full disk, e.g. ``MIRBOOK_FAULT_ENOSPC=index.html``.
+FAULT_ENOSPC_ENV = "MIRBOOK_FAULT_ENOSPC"
+
+
+def _injected_fault(path: Path) -> None:
+    pattern = os.environ.get(FAULT_ENOSPC_ENV)
+    if pattern and path.match(pattern):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
 
 
 def artifact_files(folder: Path) -> list[Path]:
@@ -103,19 +120,43 @@ def read_manifest(folder: Path) -> Manifest | None:
 
 @contextmanager
 def locked(reports_dir: Path) -> Iterator[None]:
-    """Hold an exclusive lock on the reports folder for the duration of a run."""
+    """Hold an exclusive lock on the reports folder for the duration of a run: ``flock`` on the
+    folder, or the lock file of :func:`mirbook.portable.lock_file` where ``flock`` is missing or
+    refused (Windows, some SMB/NFS mounts)."""
+    from .errors import MirbookError
+
     reports_dir.mkdir(parents=True, exist_ok=True)
+    if fcntl is None or forced("lockfile"):
+        with _lock_file(reports_dir):
+            yield
+        return
     fd = os.open(reports_dir, os.O_RDONLY)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            from .errors import MirbookError
-
             raise MirbookError(f"Otro proceso de mirbook está escribiendo en {reports_dir}; espere a que termine.") from None
+        except OSError:  # ENOLCK, EOPNOTSUPP…: the mount refuses flock
+            os.close(fd)
+            fd = -1
+            with _lock_file(reports_dir):
+                yield
+            return
         yield
     finally:
-        os.close(fd)
+        if fd >= 0:
+            os.close(fd)
+
+
+@contextmanager
+def _lock_file(reports_dir: Path) -> Iterator[None]:
+    from .errors import MirbookError
+
+    try:
+        with lock_file(reports_dir):
+            yield
+    except LockBusy as exc:
+        raise MirbookError(str(exc)) from None
 
 
 def recover(reports_dir: Path) -> None:
@@ -151,6 +192,8 @@ def staging_dir(reports_dir: Path, period: Period) -> Iterator[Path]:
 
 def _libc_exchange(a: Path, b: Path) -> bool:
     """Atomically exchange two paths with renameat2(RENAME_EXCHANGE); False if unsupported."""
+    if forced("swap"):
+        return False
     name = ctypes.util.find_library("c")
     if not name:
         return False

@@ -60,13 +60,36 @@ def _add_latest_period(parser: argparse.ArgumentParser) -> None:
 
 def cmd_indicadores(args: argparse.Namespace) -> int:
     """Print or write the indicator table of one period."""
+    from .paths import resolve_dir
+    from .sources import YearInputs
     from .table import to_csv
-    from .workbook import open_workbook
+    from .validation.screen import needs_validation
+    from .workbook import load_params, open_workbook
 
-    workbook = open_workbook(args.year, args.period, args.data_dir)
+    data_dir = resolve_dir(args.data_dir, "data")
+    period = _period(args, data_dir)
+    out = Path(args.out) if args.out else None
+    if out is not None and out.is_dir():
+        raise UsageError(f"--out {out} es una carpeta; indique un archivo, por ejemplo {out / 'indicadores.csv'}.")
+    inputs = YearInputs.read(data_dir, period.year)
+    params = load_params()
+    if needs_validation(inputs.tables, params, period.year):
+        # Something would fail validation: let it phrase every problem (imports Great Expectations).
+        from .execute import defer_slow_imports
+
+        defer_slow_imports()
+        from .validation import validate
+
+        result = validate(data_dir, period, params, inputs)
+        if not result.ok:
+            for line in result.errors:
+                print(f"Error: {line}", file=sys.stderr)
+            print(f"No se calcularon los indicadores de {period}: los datos tienen {len(result.errors)} "
+                  "problema(s). Corrija los archivos (vea «mirbook validar»).", file=sys.stderr)
+            return 1
+    workbook = open_workbook(period.year, period.label, data_dir, inputs=inputs)
     text = to_csv(workbook.evaluation)
-    if args.out:
-        out = Path(args.out)
+    if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8", newline="")
         print(f"Tabla de indicadores de {workbook.period} escrita en {out}", file=sys.stderr)
@@ -100,6 +123,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     data_dir = resolve_dir(args.data_dir, "data")
     period = _period(args, data_dir)
     params = load_params()
+    from .execute import defer_slow_imports
+
+    defer_slow_imports()  # as a run does: Great Expectations' import is half this command's time
     from .validation import validate  # imports Great Expectations: only on this path
 
     result = validate(data_dir, period, params)
@@ -134,8 +160,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         if args.year or args.period:
             raise UsageError("Use --all sin --year ni --period.")
     data_dir = resolve_dir(args.data_dir, "data")
+    reports_dir = resolve_dir(args.reports_dir, "reports")
+    if reports_dir.exists() and not reports_dir.is_dir():
+        raise UsageError(f"--reports-dir {reports_dir} es un archivo, no una carpeta; indique una carpeta.")
     periods = periods_with_data(data_dir) if args.all else [_period(args, data_dir)]
-    runner = Runner(data_dir, resolve_dir(args.reports_dir, "reports"), jobs=args.jobs, timeout=args.timeout,
+    if not periods:
+        raise UsageError(f"No hay datos que archivar en {data_dir}: ninguna carpeta de año (por ejemplo "
+                         f"{data_dir / '2026'}) tiene registros. Agregue los archivos del año y vuelva a ejecutar.")
+    runner = Runner(data_dir, reports_dir, jobs=args.jobs, timeout=args.timeout,
                     motivo=args.motivo, ask_motivo=ask_motivo)
     try:
         return _archive(runner, periods, args.all)
@@ -178,29 +210,37 @@ def summary(outcome: RunOutcome) -> str:
     else:
         lines.append("  Sin advertencias.")
     lines.extend(f"  Información: {i}" for i in outcome.informacion)
+    if outcome.index_error:
+        lines.append(f"  Atención: la revisión {outcome.revision} SÍ se archivó, pero no se pudieron actualizar los "
+                     f"índices: {outcome.index_error} Después ejecute de nuevo «mirbook generar --year "
+                     f"{outcome.period.year} --period {outcome.period.label}» (no repite el trabajo; solo "
+                     "reconstruye los índices).")
     return "\n".join(lines)
 
 
 def _archive(runner: Runner, periods: list[Period], every: bool) -> int:
     """Run one period (errors raise) or every period (errors listed at the end)."""
     if not every:
-        print(summary(runner.run(periods[0])))
-        return 0
+        outcome = runner.run(periods[0])
+        print(summary(outcome))
+        return 1 if outcome.index_error else 0
     # Every period at once (their notebooks share the worker processes); a period that
     # fails is left as it was, the others are archived, and the command says which failed.
     failures = []
+    index_failed = False
     for period, result in zip(periods, runner.run_many(periods)):
         if isinstance(result, MirbookError):
             failures.append((period, result))
         else:
             print(summary(result))
+            index_failed = index_failed or bool(result.index_error)
     for period, error in failures:
         print(f"Error en {period}: {error}", file=sys.stderr)
     if failures:
         print(f"{len(failures)} de {len(periods)} periodo(s) no se archivaron; corrija y vuelva a ejecutar.",
               file=sys.stderr)
         return failures[0][1].exit_code
-    return 0
+    return 1 if index_failed else 0
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -397,6 +437,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrumpido por el usuario.", file=sys.stderr)
         return 130
+    except OSError as exc:  # the system refused something no step phrased: still one Spanish line
+        from .errors import os_error_message
+
+        print(f"Error: {os_error_message(exc, exc.filename or Path.cwd())}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

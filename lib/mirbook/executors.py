@@ -26,12 +26,14 @@ import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import AbstractContextManager, contextmanager
 from typing import Protocol, TypeVar
 
 from .errors import MirbookError
 from .execute import ENGINE_KERNEL, ENGINE_WARM, NotebookJob, NotebookOutcome, build, build_html, build_pdf
-from .workers import CANCELLED, WorkerError, WorkerPool
+from .portable import start_method
+from .workers import CANCELLED, WorkerError, WorkerPool, death
 
 PLAIN_ENV = "MIRBOOK_PLAIN"
 PRELOAD = ("mirbook.preload",)
@@ -207,7 +209,7 @@ class OptimisedExecutor:
 
     @contextmanager
     def session(self, workers: int, log: Log) -> Iterator[Session]:
-        with WorkerPool(workers, preload=PRELOAD, crash_advice=CRASH_ADVICE) as pool:
+        with WorkerPool(workers, preload=PRELOAD, crash_advice=CRASH_ADVICE, start_method=start_method()) as pool:
             yield _PoolSession(pool, log)
 
 
@@ -226,15 +228,18 @@ def run_notebooks(jobs: list[NotebookJob], workers: int, log: Log) -> list[Noteb
             log(_done(outcome))
             outcomes.append(outcome)
         return outcomes
-    context = multiprocessing.get_context("forkserver")
+    context = multiprocessing.get_context(start_method())
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         futures = {pool.submit(build, job): job for job in jobs}
         done, pending = wait(futures, return_when=FIRST_EXCEPTION)
         for future in done:
-            if future.exception() is not None:
+            error = future.exception()
+            if error is not None:
                 for other in pending:
                     other.cancel()
-                raise future.exception()  # type: ignore[misc]
+                if isinstance(error, BrokenProcessPool):  # a worker died (the kernel's OOM killer…)
+                    raise MirbookError(f"{death(None)}; {CRASH_ADVICE}.") from None
+                raise error
         outcomes = [f.result() for f in futures]
     for outcome in outcomes:
         log(_done(outcome))

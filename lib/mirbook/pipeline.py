@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__, archive
-from .errors import DataError, MirbookError
+from .errors import DataError, DiskError, MirbookError, is_no_space, os_error_message
 from .execute import NotebookJob, NotebookOutcome, notebook_title
 from .executors import Executor, NotebookRun, choose
 from .formatting import datetime_es, period_es
@@ -83,6 +83,8 @@ class RunOutcome:
     informacion: list[str] = field(default_factory=list)
     seconds: float = 0.0
     notebooks: list[NotebookOutcome] = field(default_factory=list)
+    #: Why the navigation pages could not be rebuilt after this revision was archived, or ``None``.
+    index_error: str | None = None
 
 
 @dataclass
@@ -174,10 +176,11 @@ class Runner:
                 try:
                     self._build(_pending(runs), started, clock)
                 finally:  # whatever was archived (even if a later period broke) is in the index
-                    if any(isinstance(run.result, RunOutcome) for run in runs):
-                        from .site import rebuild_site
-
-                        rebuild_site(self.reports_dir)
+                    self._rebuild_index(runs)
+        except OSError as exc:  # the folder itself: read-only, a file, no room for the staging folder
+            for run in runs:
+                if not isinstance(run.result, RunOutcome):
+                    run.result = DiskError(os_error_message(exc, self.reports_dir, archived=False))
         finally:
             if created:
                 try:
@@ -185,6 +188,28 @@ class Runner:
                 except OSError:
                     pass
         return runs
+
+    def _rebuild_index(self, runs: list[_PeriodRun]) -> None:
+        """Rebuild the navigation pages when something is archived; a failure here never makes an
+        archived revision look failed: each outcome carries what went wrong and what to re-run."""
+        archived = [run.result for run in runs if isinstance(run.result, RunOutcome)]
+        if not archived:
+            return
+        from .site import rebuild_site
+
+        try:
+            rebuild_site(self.reports_dir)
+        except OSError as exc:
+            problem = os_error_message(exc, self.reports_dir)
+            for outcome in archived:
+                outcome.index_error = problem
+
+    def _disk_error(self, run: _PeriodRun, exc: BaseException) -> DiskError:
+        """A full disk (or another refused write) while staging ``run``: nothing was archived."""
+        needed = max(_size(run.staged), _size(run.target, skip=archive.REVISIONS)) * 3 // 2
+        if not isinstance(exc, OSError):  # came back from a notebook's worker as text
+            exc = OSError(28, "No space left on device")
+        return DiskError(os_error_message(exc, self.reports_dir, needed or None, archived=False))
 
     def _build(self, runs: list[_PeriodRun], started: datetime, clock: float) -> None:
         """Steps 4 to 8 for the periods that changed."""
@@ -210,18 +235,22 @@ class Runner:
                     run.result = exc
             for run in _pending(runs):
                 if self._validate(run):
-                    self._write_tables(run, started)
-                elif run.notebooks is not None:
+                    try:
+                        self._write_tables(run, started)
+                    except OSError as exc:
+                        run.result = self._disk_error(run, exc)
+                if run.result is not None and run.notebooks is not None:
                     run.notebooks.cancel()
             git = git_state()
             for run in _pending(runs):
                 assert run.notebooks is not None
                 try:
                     outcomes = run.notebooks.result()
-                except MirbookError as exc:
-                    run.result = exc
+                    revision = self._archive(run, started, git)
+                except (MirbookError, OSError) as exc:
+                    # A full disk is the disk's fault, not the notebook's that met it.
+                    run.result = self._disk_error(run, exc) if isinstance(exc, OSError) or is_no_space(exc) else exc
                     continue
-                revision = self._archive(run, started, git)
                 run.result = self._outcome(run, revision, clock, outcomes)
 
     # --- the steps -----------------------------------------------------------------------------
@@ -398,6 +427,22 @@ class Runner:
 def _pending(runs: list[_PeriodRun]) -> list[_PeriodRun]:
     """The periods still on their way (no outcome or error yet)."""
     return [run for run in runs if run.result is None]
+
+
+def _size(folder: Path | None, skip: str = "") -> int:
+    """Bytes of the files under ``folder`` (not under its ``skip`` subfolder); 0 when absent."""
+    if folder is None or not folder.is_dir():
+        return 0
+    total = 0
+    for path in folder.rglob("*"):
+        rel = path.relative_to(folder).parts
+        if skip and rel[0] == skip:
+            continue
+        try:
+            total += path.stat().st_size if path.is_file() else 0
+        except OSError:
+            pass
+    return total
 
 
 def _avisos(evaluation: Evaluation, nivel: str) -> list[str]:

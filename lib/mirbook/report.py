@@ -44,6 +44,7 @@ from .indicators import (
 )
 from .model import Indicator
 from .paths import is_demo_data
+from .reportes import ANNEX, load_reportes
 from .workbook import Workbook, open_workbook
 
 # --- entry points ------------------------------------------------------------------------------
@@ -340,6 +341,7 @@ def indicador_html(wb: Workbook, clave: str) -> str:
         unidades.append({"clave": row.unidad, "nombre": nombre, "figures": row.figures, "filas": _rows_text(filas)})
 
     productos = products(ind, data, p)
+    limit = load_reportes(wb.params.folder).max_productos_listados
     tipos = []
     if ind.tipos_producto or any(x.tipo for x in productos):
         tipos = _shares(by_tipo(ind, data, p), "(sin tipo)")
@@ -369,7 +371,9 @@ def indicador_html(wb: Workbook, clave: str) -> str:
         unidades=unidades,
         tipos=tipos,
         flujos=flujos,
-        productos=productos,
+        productos=productos[:limit],
+        productos_total=len(productos),
+        anexo_productos=ANNEX if len(productos) > limit else None,
         con_origen=_by_origin(wb),
         mostrar_tipo=bool(ind.flujos or tipos),
         justificaciones=justifications(ind, data, p),

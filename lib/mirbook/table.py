@@ -10,11 +10,15 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .formatting import bool_csv, pct_csv
 from .contract import TABLES
 from .indicators import Evaluation
 from .model import Period, YearData
+
+if TYPE_CHECKING:
+    from .workbook import Workbook
 
 CSV_COLUMNS = (
     "anio", "periodo", "clave", "nivel", "nombre", "frecuencia", "reporta",

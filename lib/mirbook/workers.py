@@ -44,12 +44,14 @@ class WorkerPool:
     Use as a context manager: leaving it stops whatever still runs.
     """
 
-    def __init__(self, size: int, preload: Sequence[str] = (), crash_advice: str = "") -> None:
+    def __init__(self, size: int, preload: Sequence[str] = (), crash_advice: str = "",
+                 start_method: str = "forkserver") -> None:
         """``size`` processes at a time; ``preload``: modules the forkserver imports once (it takes
         effect when this process starts its forkserver, once per process); ``crash_advice``: what
-        the message of a process that died tells the user to do."""
-        self._context = multiprocessing.get_context("forkserver")
-        if preload:
+        the message of a process that died tells the user to do; ``start_method``: ``spawn`` where
+        there is no forkserver (each task still in a fresh process, without the preload)."""
+        self._context = multiprocessing.get_context(start_method)
+        if preload and start_method == "forkserver":
             self._context.set_forkserver_preload(list(preload))
         self._advice = crash_advice
         self._size = max(1, size)
@@ -199,8 +201,7 @@ class WorkerPool:
             future.set_exception(WorkerError(CANCELLED))
         elif reply is None:
             advice = f"; {self._advice}" if self._advice else ""
-            future.set_exception(WorkerError(
-                f"Un proceso de trabajo terminó inesperadamente (código {process.exitcode}){advice}."))
+            future.set_exception(WorkerError(f"{death(process.exitcode)}{advice}."))
         elif reply[0] == "ok":
             future.set_result(reply[1])
         else:
@@ -209,6 +210,48 @@ class WorkerPool:
         if process.is_alive():  # a thread the task left behind keeps it from exiting
             process.terminate()
             process.join()
+
+
+def memory_limit() -> int | None:
+    """The memory this process may use (bytes): the cgroup's ``memory.max`` or ``RLIMIT_AS``; ``None``
+    when unlimited or unknown (not Linux)."""
+    limits = []
+    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            with open(path, encoding="ascii") as handle:
+                text = handle.read().strip()
+        except OSError:
+            continue
+        if text.isdigit() and int(text) < 1 << 60:
+            limits.append(int(text))
+    try:
+        import resource
+
+        soft = resource.getrlimit(resource.RLIMIT_AS)[0]
+        if soft != resource.RLIM_INFINITY:
+            limits.append(soft)
+    except (ImportError, OSError, ValueError):
+        pass
+    return min(limits) if limits else None
+
+
+def death(exitcode: int | None) -> str:
+    """Why a worker process ended without answering, in Spanish. SIGKILL is what the kernel's
+    out-of-memory killer sends, so it is named as a probable lack of memory, with the limit."""
+    import signal
+
+    if exitcode == -signal.SIGKILL:
+        limit = memory_limit()
+        where = f" (límite de memoria de este equipo o contenedor: {limit / (1 << 30):.1f} GB)" if limit else ""
+        return ("Un proceso de trabajo fue terminado por el sistema (señal SIGKILL): posible falta de "
+                f"memoria{where}")
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = str(-exitcode)
+        return f"Un proceso de trabajo fue terminado por la señal {name}"
+    return f"Un proceso de trabajo terminó inesperadamente (código {exitcode})"
 
 
 def run_task(connection, function: Callable, argument, environment: dict[str, str], cwd: str) -> None:
