@@ -321,7 +321,7 @@ def _sheet_table(name: str, path: Path, sheet: str, shape: TableShape, place: st
     """One sheet read by :mod:`mirbook.excel` as a :class:`RawTable` (its errors raised together)."""
     from .excel import read_sheet
 
-    found = read_sheet(path, sheet, shape)
+    found = read_sheet(path, sheet, shape, max_rows=MAX_DATA_ROWS)
     if found.errors:
         raise DataError(list(found.errors))
     return RawTable(name, path, "xlsx", found.columns, found.rows, place=place, warnings=found.warnings)
