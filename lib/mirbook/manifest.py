@@ -12,7 +12,11 @@ Versions (``schema_version``):
   of the oldest list ``cuadernos`` as plain names, or lack the semáforo counts; none names
   the institution or the programme;
 * 2 — the current form: ``institucion`` and ``programa`` (from ``params/mir.yaml`` at run
-  time), ``cuadernos`` as ``{nombre, titulo}``, all four semáforo counts.
+  time), ``cuadernos`` as ``{nombre, titulo}``, all four semáforo counts. A revision made by
+  ``mirbook firmar`` also has ``motivo`` (``"firma"``), ``firmado`` (when) and ``firmas`` (every
+  e.firma signature of its PDFs, :class:`Firma`); these keys are written only when set, so the
+  manifests of runs keep their bytes. Beside such a manifest, :data:`SIGNATURE` is its detached
+  CMS signature — the one file of a revision folder that no manifest can list.
 
 A manifest on disk is never rewritten: :func:`upgrade` only changes what is read. The
 encoding (:meth:`Manifest.to_bytes`) is stable — sorted keys, UTF-8, two-space indent —
@@ -29,6 +33,7 @@ from functools import lru_cache
 from pathlib import Path
 
 FILE = "manifest.json"
+SIGNATURE = FILE + ".p7s"  # the detached CMS signature of manifest.json, beside it (mirbook.firma)
 SCHEMA_VERSION = 2
 SEMAFOROS = ("verde", "amarillo", "rojo", "no_aplica")
 
@@ -64,6 +69,30 @@ class Cuaderno:
 
 
 @dataclass(frozen=True)
+class Firma:
+    """One e.firma signature of one report PDF, as ``mirbook firmar`` recorded it."""
+
+    archivo: str  # the PDF, relative to the revision folder
+    rol: str  # Elaboró | Revisó | Autorizó
+    firmante: str
+    rfc: str
+    curp: str
+    serie: str  # certificate serial number, hex
+    certificado_sha256: str
+    fecha: str  # ISO 8601, the signing time
+    sha256: str  # of the PDF right after this signature
+
+    def to_dict(self) -> dict[str, str]:
+        return {"archivo": self.archivo, "rol": self.rol, "firmante": self.firmante, "rfc": self.rfc,
+                "curp": self.curp, "serie": self.serie, "certificado_sha256": self.certificado_sha256,
+                "fecha": self.fecha, "sha256": self.sha256}
+
+    @classmethod
+    def from_dict(cls, raw: Mapping) -> "Firma":
+        return cls(**{name: str(raw.get(name, "") or "") for name in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
 class Manifest:
     """What one revision was made from and what it contains (every artifact with its sha256)."""
 
@@ -91,10 +120,13 @@ class Manifest:
     institucion: str
     programa: str
     schema_version: int = field(default=SCHEMA_VERSION)
+    motivo: str | None = None  # why this revision was made when not by a run ("firma")
+    firmado: str | None = None  # when ``mirbook firmar`` made it
+    firmas: tuple[Firma, ...] = ()
 
     def to_dict(self) -> dict:
         """The JSON object of ``manifest.json``."""
-        return {
+        out = {
             "schema_version": self.schema_version,
             "mirbook": self.mirbook,
             "anio": self.anio,
@@ -123,6 +155,13 @@ class Manifest:
             "institucion": self.institucion,
             "programa": self.programa,
         }
+        if self.motivo is not None:
+            out["motivo"] = self.motivo
+        if self.firmado is not None:
+            out["firmado"] = self.firmado
+        if self.firmas:
+            out["firmas"] = [f.to_dict() for f in self.firmas]
+        return out
 
     def to_bytes(self) -> bytes:
         """Stable JSON encoding (what is written to ``manifest.json``)."""
@@ -221,6 +260,10 @@ def upgrade(raw: object, folder: Path | None = None,
         revisiones_anteriores=_texts(raw.get("revisiones_anteriores")),
         institucion=institucion,
         programa=programa,
+        motivo=raw.get("motivo") if isinstance(raw.get("motivo"), str) else None,
+        firmado=raw.get("firmado") if isinstance(raw.get("firmado"), str) else None,
+        firmas=tuple(Firma.from_dict(f) for f in (raw.get("firmas") if isinstance(raw.get("firmas"), list) else [])
+                     if isinstance(f, dict)),
     )
 
 
