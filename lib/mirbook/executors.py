@@ -153,6 +153,10 @@ class NotebookTasks:
     def _html_done(self, future: Future) -> None:
         if self._fail(future):
             return
+        if self.stopped:  # cancelled while it ran: the gate may never open
+            self.error = MirbookError(CANCELLED)
+            self.done.set()
+            return
         self.gate.when_open(lambda: self._submit_pdf(*future.result()))
 
     def _submit_pdf(self, seconds_execute: float, seconds_html: float) -> None:
