@@ -294,16 +294,11 @@ class Runner:
             "generado": datetime_es(started),
             "demo": "1" if is_demo_data(self.data_dir) else "",
         }
-        mir = self.params.mir
-        header = f"{mir.programa} — {mir.institucion} — {period_es(period.year, period.quarter)}"
-        assert run.plan is not None
-        planned = run.plan.to_dict()
-
-        def metadata(nb: Path) -> PdfMetadata:
-            return PdfMetadata(title=f"{notebook_title(nb)} — {period_es(period.year, period.quarter)}",
-                               institution=mir.institucion, period=period_es(period.year, period.quarter),
-                               revision=run.plan.revision if run.plan else None, created=started)
-
+        mir, plan = self.params.mir, run.plan
+        assert plan is not None
+        in_words = period_es(period.year, period.quarter)
+        header = f"{mir.programa} — {mir.institucion} — {in_words}"
+        planned = plan.to_dict()  # the provenance each PDF embeds (procedencia.json)
         return [
             NotebookJob(
                 source=nb,
@@ -311,7 +306,7 @@ class Runner:
                 html=staged / f"{nb.stem}.html",
                 pdf=staged / f"{nb.stem}.pdf",
                 parameters={"year": period.year, "period": period.label, "data_dir": str(self.data_dir)},
-                title=f"{notebook_title(nb)} — {period_es(period.year, period.quarter)}",
+                title=f"{notebook_title(nb)} — {in_words}",
                 header=header,
                 footer=footer,
                 timeout=self.timeout,
@@ -319,7 +314,8 @@ class Runner:
                 log=staged.parent / f"{nb.stem}.log",
                 engine=self.executor.engine,
                 save_each_cell=self.executor.save_each_cell,
-                pdf_metadata=metadata(nb),
+                pdf_metadata=PdfMetadata(title=f"{notebook_title(nb)} — {in_words}", institution=mir.institucion,
+                                         period=in_words, revision=plan.revision, created=started),
                 manifest=planned,
             )
             for nb in self.notebooks
