@@ -11,12 +11,15 @@ Versions (``schema_version``):
 * 1 — every manifest written before the field existed (it has no ``schema_version``). Some
   of the oldest list ``cuadernos`` as plain names, or lack the semáforo counts; none names
   the institution or the programme;
-* 2 — the current form: ``institucion`` and ``programa`` (from ``params/mir.yaml`` at run
-  time), ``cuadernos`` as ``{nombre, titulo}``, all four semáforo counts. A revision made by
-  ``mirbook firmar`` also has ``motivo`` (``"firma"``), ``firmado`` (when) and ``firmas`` (every
-  e.firma signature of its PDFs, :class:`Firma`); these keys are written only when set, so the
-  manifests of runs keep their bytes. Beside such a manifest, :data:`SIGNATURE` is its detached
-  CMS signature — the one file of a revision folder that no manifest can list.
+* 2 — ``institucion`` and ``programa`` (from ``params/mir.yaml`` at run time),
+  ``cuadernos`` as ``{nombre, titulo}``, all four semáforo counts;
+* 3 — the current form: ``motivo``, why the revision exists (``generar --motivo``; ``"sin
+  motivo"`` when a new revision of an archived period was made without one, empty for a
+  first revision). Older manifests read with an empty ``motivo``.
+  A revision made by ``mirbook firmar`` (``motivo`` ``"firma"``) also has ``firmado`` (when)
+  and ``firmas`` (every e.firma signature of its PDFs, :class:`Firma`); these two keys are
+  written only when set. Beside such a manifest, :data:`SIGNATURE` is its detached CMS
+  signature — the one file of a revision folder that no manifest can list.
 
 A manifest on disk is never rewritten: :func:`upgrade` only changes what is read. The
 encoding (:meth:`Manifest.to_bytes`) is stable — sorted keys, UTF-8, two-space indent —
@@ -34,7 +37,9 @@ from pathlib import Path
 
 FILE = "manifest.json"
 SIGNATURE = FILE + ".p7s"  # the detached CMS signature of manifest.json, beside it (mirbook.firma)
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+#: The motivo recorded when a new revision of an archived period is made without one.
+SIN_MOTIVO = "sin motivo"
 SEMAFOROS = ("verde", "amarillo", "rojo", "no_aplica")
 
 
@@ -119,8 +124,8 @@ class Manifest:
     revisiones_anteriores: tuple[str, ...]
     institucion: str
     programa: str
+    motivo: str = ""
     schema_version: int = field(default=SCHEMA_VERSION)
-    motivo: str | None = None  # why this revision was made when not by a run ("firma")
     firmado: str | None = None  # when ``mirbook firmar`` made it
     firmas: tuple[Firma, ...] = ()
 
@@ -154,9 +159,8 @@ class Manifest:
             "revisiones_anteriores": list(self.revisiones_anteriores),
             "institucion": self.institucion,
             "programa": self.programa,
+            "motivo": self.motivo,
         }
-        if self.motivo is not None:
-            out["motivo"] = self.motivo
         if self.firmado is not None:
             out["firmado"] = self.firmado
         if self.firmas:
@@ -260,7 +264,7 @@ def upgrade(raw: object, folder: Path | None = None,
         revisiones_anteriores=_texts(raw.get("revisiones_anteriores")),
         institucion=institucion,
         programa=programa,
-        motivo=raw.get("motivo") if isinstance(raw.get("motivo"), str) else None,
+        motivo=str(raw.get("motivo") or "") if version >= 3 else "",
         firmado=raw.get("firmado") if isinstance(raw.get("firmado"), str) else None,
         firmas=tuple(Firma.from_dict(f) for f in (raw.get("firmas") if isinstance(raw.get("firmas"), list) else [])
                      if isinstance(f, dict)),
