@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from conftest import run_cli
 from efirma_certs import CURP, PASSWORD, RFC, TestCA
 from mirbook import firma, render
+from mirbook.manifest import read as read_manifest
 from site_archive import REVISED, build_archive
 from test_pdfa import HTML, MANIFEST, _pdfa_id, all_fonts, font_is_embedded
 
@@ -280,11 +281,12 @@ def test_firmar_two_roles_makes_two_revisions_and_keeps_the_unsigned_one(archive
     assert manifest["revisiones_anteriores"][-1] == f"revisiones/r{before['revision'] + 1:03d}"
 
     # Everything verify will check: PDF signatures, recorded signatures, the manifest's own one.
-    assert firma.revision_problems(folder, manifest, [ca.certificate]) == []
-    assert firma.revision_problems(kept, before) == []  # the unsigned revision: nothing to check
+    typed = read_manifest(folder)
+    assert firma.revision_problems(folder, typed, [ca.certificate]) == []
+    assert firma.revision_problems(kept, read_manifest(kept)) == []  # the unsigned revision: nothing to check
     assert "manifest.json.p7s" not in manifest["salidas"]
     (folder / "manifest.json").write_bytes((folder / "manifest.json").read_bytes().replace(b'"firma"', b'"otra"'))
-    assert any(line.startswith("manifest.json.p7s: ") for line in firma.revision_problems(folder, manifest))
+    assert any(line.startswith("manifest.json.p7s: ") for line in firma.revision_problems(folder, typed))
 
     # Nothing secret was written.
     secret = PASSWORD.encode("utf-8")
@@ -317,10 +319,11 @@ def test_a_pdf_resaved_without_its_signatures_is_a_finding(archive_copy, juana, 
     rel = manifest["firmas"][0]["archivo"]
     previous = folder / manifest["revisiones_anteriores"][-1] / rel
     shutil.copy(previous, folder / rel)  # the unsigned PDF put back in place of the signed one
-    lines = firma.revision_problems(folder, manifest, [ca.certificate])
+    typed = read_manifest(folder)
+    lines = firma.revision_problems(folder, typed, [ca.certificate])
     assert lines == [f"{rel}: falta la firma «Elaboró» de JUANA PÉREZ LÓPEZ que registra el manifiesto"]
     (folder / firma.MANIFEST_SIGNATURE).unlink()
-    assert "manifest.json.p7s: falta (el manifiesto registra firmas)" in firma.revision_problems(folder, manifest)
+    assert "manifest.json.p7s: falta (el manifiesto registra firmas)" in firma.revision_problems(folder, typed)
 
 
 def test_firmar_refuses_a_tampered_revision(archive_copy, juana):

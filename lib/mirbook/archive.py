@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .manifest import FILE as MANIFEST
+from .manifest import SIGNATURE as MANIFEST_SIGNATURE
 from .manifest import Manifest, read
 from .model import Period
 from .paths import period_dir
@@ -98,11 +99,14 @@ def _injected_fault(path: Path) -> None:
 
 
 def artifact_files(folder: Path) -> list[Path]:
-    """The artifacts of one revision folder (not its navigation pages, manifest or older revisions)."""
+    """The artifacts of one revision folder (not its navigation pages, manifest, the manifest's
+    signature or older revisions)."""
     out = []
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder)
         if not path.is_file() or rel.parts[0] == REVISIONS or path.name in (MANIFEST, NAV_PAGE):
+            continue
+        if rel.as_posix() == MANIFEST_SIGNATURE:  # no manifest can list its own signature
             continue
         out.append(path)
     return out
@@ -276,11 +280,13 @@ class VerifyProblem:
 
     folder: Path
     path: str
-    kind: str  # "modificado" | "falta" | "no_listado" | "manifiesto"
+    kind: str  # "modificado" | "falta" | "no_listado" | "manifiesto" | "firma"
 
     def message(self, reports_dir: Path) -> str:
         """Spanish description."""
         where = self.folder.relative_to(reports_dir).as_posix()
+        if self.kind == "firma":  # issue 14: ``path`` is a whole line of firma.archive_checks
+            return f"{where}/{self.path}"
         texts = {
             "modificado": "su contenido cambió (sha256 distinto al del manifiesto)",
             "falta": "falta (está en el manifiesto)",
@@ -290,7 +296,7 @@ class VerifyProblem:
         return f"{where}/{self.path}: {texts[self.kind]}"
 
 
-def verify(reports_dir: Path) -> tuple[int, list[VerifyProblem]]:
+def verify(reports_dir: Path, ca: list | None = None) -> tuple[int, list[VerifyProblem]]:
     """Re-hash every revision of every period against its manifest.
 
     Returns the number of revisions checked and the problems found.
@@ -318,7 +324,15 @@ def verify(reports_dir: Path) -> tuple[int, list[VerifyProblem]]:
                 problems.append(VerifyProblem(folder, rel, "modificado"))
         for rel in sorted(set(actual) - set(expected)):
             problems.append(VerifyProblem(folder, rel, "no_listado"))
+        # issue 14: signatures, manifest.json.p7s and the PDFs' embedded files (ca: trusted roots)
+        problems.extend(VerifyProblem(folder, line, "firma") for line in _archive_checks(folder, manifest, ca))
     return checked, problems
+
+
+def _archive_checks(folder: Path, manifest: Manifest, ca: list | None) -> list[str]:
+    from .firma import archive_checks  # signing libraries: only when verifying
+
+    return archive_checks(folder, manifest, ca)
 
 
 def current_manifest(reports_dir: Path, period: Period) -> Manifest | None:

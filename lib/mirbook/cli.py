@@ -246,14 +246,24 @@ def _archive(runner: Runner, periods: list[Period], every: bool) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     """Re-hash the archive against its manifests."""
     from .archive import verify
+    from .export import export_notes
     from .paths import resolve_dir
 
     reports_dir = resolve_dir(args.reports_dir, "reports")
-    checked, problems = verify(reports_dir)
+    ca = None
+    if args.ca:
+        from .firma import load_certificates
+
+        ca = load_certificates(Path(args.ca))
+    checked, found = verify(reports_dir, ca=ca)
+    notes, missing = export_notes(reports_dir)  # an unzipped «mirbook exportar»: what it leaves out
+    for note in notes:
+        print(f"Información: {note}")
+    problems = [problem.message(reports_dir) for problem in found] + missing
     if problems:
         print(f"El archivo {reports_dir} tiene {len(problems)} diferencia(s) con sus manifiestos:", file=sys.stderr)
         for problem in problems:
-            print(f"  - {problem.message(reports_dir)}", file=sys.stderr)
+            print(f"  - {problem}", file=sys.stderr)
         return 1
     print(f"Archivo íntegro: {checked} revisión(es) verificadas en {reports_dir}; todo coincide con los manifiestos.")
     return 0
@@ -357,6 +367,21 @@ def cmd_firmar(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_exportar(args: argparse.Namespace) -> int:
+    """Write a ZIP of a year's (or one period's) archived folders for an auditor."""
+    from .export import export
+    from .model import parse_quarter, parse_year
+    from .paths import resolve_dir
+
+    year = parse_year(args.year)
+    quarter = parse_quarter(args.period) if args.period else None
+    outcome = export(resolve_dir(args.reports_dir, "reports"), year, quarter, Path(args.out))
+    periods = ", ".join(str(p) for p in outcome.periods)
+    print(f"Exportación escrita en {outcome.out}: {len(outcome.periods)} periodo(s) ({periods}), "
+          f"{outcome.files} archivo(s); instrucciones para comprobarla en LEEME.txt.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command."""
     parser = _Parser(
@@ -410,7 +435,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     ver = _command(sub, "verificar", "verify", "comprueba el archivo de reportes contra sus manifiestos")
     ver.add_argument("--reports-dir", default=None, help="carpeta del archivo (por omisión: reports/)")
+    ver.add_argument("--ca", default=None, metavar="ARCHIVO",
+                     help="certificados de la autoridad certificadora (DER o PEM) en los que se confía para las firmas")
     ver.set_defaults(handler=cmd_verify)
+
+    exp = sub.add_parser("exportar", help="escribe un ZIP de los periodos de un año para una auditoría")
+    exp.add_argument("--year", required=True, help="año, por ejemplo 2026")
+    exp.add_argument("--period", default=None, help="solo un periodo: T1, T2, T3 o T4 (por omisión: todo el año)")
+    exp.add_argument("--out", required=True, metavar="ARCHIVO.zip", help="archivo ZIP de salida")
+    exp.add_argument("--reports-dir", default=None, help="carpeta del archivo (por omisión: reports/)")
+    exp.set_defaults(handler=cmd_exportar)
 
     fir = sub.add_parser("firmar", help="firma con e.firma los reportes PDF de un periodo (nueva revisión)")
     _add_period(fir, data=False)

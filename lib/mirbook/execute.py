@@ -16,6 +16,11 @@ on a real ``python3`` ipykernel:
 The work of one notebook is two tasks, so two cores stay busy while a third notebook
 waits: :func:`build_html` (execute, then the static HTML page) and :func:`build_pdf`
 (the PDF printed from that page). :func:`build` does both in a row.
+
+An archival PDF embeds the period's ``indicadores.csv`` and ``validacion.html``
+(:func:`mirbook.render.period_attachments`): :func:`build_pdf` reads them from the staged
+period folder (the PDF's own folder), so the run must have written them before any PDF task
+starts (see :mod:`mirbook.executors`).
 """
 
 from __future__ import annotations
@@ -25,12 +30,16 @@ import os
 import sys
 import time
 import types
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import MirbookError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .render import PdfMetadata
 
 ENGINE_KERNEL = "kernel"
 ENGINE_WARM = "warm"
@@ -102,6 +111,10 @@ class NotebookJob:
     log: Path | None = None
     engine: str = ENGINE_KERNEL  # the pipeline's workers use ENGINE_WARM
     save_each_cell: bool = True  # papermill's default: rewrite the .ipynb after every cell
+    #: the archival PDF's metadata; with it, the period's attachments are embedded (see above)
+    pdf_metadata: PdfMetadata | None = None
+    #: the manifest being built (its provenance keys), for the embedded ``procedencia.json``
+    manifest: Mapping = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -179,12 +192,13 @@ def render_html(job: NotebookJob) -> float:
 
 def render_pdf(job: NotebookJob) -> float:
     """Print the HTML page of the notebook to its PDF; returns the seconds taken."""
-    from .render import html_to_pdf
+    from .render import html_to_pdf, period_attachments
 
     start = time.perf_counter()
     with open(job.html, encoding="utf-8", newline="") as handle:
         html = handle.read()
-    html_to_pdf(html, job.pdf, job.header)
+    attachments = period_attachments(job.pdf.parent, job.manifest) if job.pdf_metadata else []
+    html_to_pdf(html, job.pdf, job.header, job.pdf_metadata, attachments)
     return time.perf_counter() - start
 
 

@@ -10,7 +10,9 @@ and that is decided once, by choosing an :class:`Executor`:
   (:mod:`mirbook.preload`), each notebook on a real ipykernel forked warm from the worker instead of launched (:mod:`mirbook.warmkernel`).
   A notebook is two tasks — execute + HTML, then the PDF (:class:`NotebookTasks`) — so the
   last, unequal tasks share the cores. Validation runs in the run's own process while the
-  workers work, after the fingerprint has shown that something changed;
+  workers work, after the fingerprint has shown that something changed. A PDF embeds the
+  period's ``validacion.html`` (PDF/A-3 attachments), so the PDF tasks of a period wait behind
+  a :class:`Gate` until the run calls :meth:`NotebookRun.tables_written`;
 * :class:`PlainExecutor` (``MIRBOOK_PLAIN=1`` or ``Runner(optimised=False)``): validation
   first, then the fingerprint, one period at a time; one ipykernel per notebook (papermill's
   own engine, the notebook saved after every cell), execute and render of a notebook in one
@@ -64,13 +66,17 @@ class NotebookRun(Protocol):
     def cancel(self) -> None:
         """Stop what still runs (validation found errors)."""
 
+    def tables_written(self) -> None:
+        """``indicadores.csv`` and ``validacion.html`` are in the staging folder: PDFs may be printed."""
+
 
 class Session(Protocol):
     """An executor at work, for the duration of one batch of periods."""
 
     def submit(self, jobs: list[NotebookJob], group: int) -> NotebookRun:
         """Start the notebooks of one period (``group``: its place in the batch). May raise
-        :class:`MirbookError` when the executor runs them right away and one fails."""
+        :class:`MirbookError` when the executor runs them right away and one fails; an executor
+        that does so is one that ``validates_first``, and the run writes the tables before."""
 
 
 class Executor(Protocol):
@@ -100,13 +106,36 @@ def choose(optimised: bool | None = None) -> Executor:
 # --- optimised: preloaded workers, two tasks per notebook ------------------------------------------
 
 
-class NotebookTasks:
-    """The two tasks of one notebook in a :class:`WorkerPool`: execute + HTML, then the PDF."""
+class Gate:
+    """Work held back until an event: :meth:`when_open` runs it now or when :meth:`open` is called."""
 
-    def __init__(self, pool: WorkerPool, job: NotebookJob, group: int, index: int) -> None:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open = False
+        self._waiting: list[Callable[[], None]] = []
+
+    def when_open(self, action: Callable[[], None]) -> None:
+        with self._lock:
+            if not self._open:
+                self._waiting.append(action)
+                return
+        action()
+
+    def open(self) -> None:
+        with self._lock:
+            self._open, waiting, self._waiting = True, self._waiting, []
+        for action in waiting:
+            action()
+
+
+class NotebookTasks:
+    """The two tasks of one notebook in a :class:`WorkerPool`: execute + HTML, then the PDF
+    (submitted once ``gate`` opens: the PDF embeds the period's tables)."""
+
+    def __init__(self, pool: WorkerPool, job: NotebookJob, group: int, index: int, gate: Gate) -> None:
         # Within a group (a period), every execution before any PDF: a PDF is the longest task,
         # and starting the executions first keeps both cores busy until the end.
-        self.pool, self.job, self.group = pool, job, group
+        self.pool, self.job, self.group, self.gate = pool, job, group, gate
         self.done = threading.Event()
         self.outcome: NotebookOutcome | None = None
         self.error: BaseException | None = None
@@ -126,7 +155,13 @@ class NotebookTasks:
     def _html_done(self, future: Future) -> None:
         if self._fail(future):
             return
-        seconds_execute, seconds_html = future.result()
+        if self.stopped:  # cancelled while it ran: the gate may never open
+            self.error = MirbookError(CANCELLED)
+            self.done.set()
+            return
+        self.gate.when_open(lambda: self._submit_pdf(*future.result()))
+
+    def _submit_pdf(self, seconds_execute: float, seconds_html: float) -> None:
         try:
             if self.stopped:
                 raise RuntimeError("cancelled")
@@ -152,6 +187,9 @@ class NotebookTasks:
         """Stop this notebook's task (queued or running); no further task starts."""
         self.stopped = True
         self.pool.cancel([self.current])
+        if self.current.done() and not self.done.is_set():  # held at the gate: it never opens now
+            self.error = MirbookError(CANCELLED)
+            self.done.set()
 
     def result(self) -> NotebookOutcome:
         """Wait for both tasks; their failure raises."""
@@ -166,8 +204,12 @@ class _PooledRun:
     """The notebooks of one period in the shared pool."""
 
     def __init__(self, pool: WorkerPool, jobs: list[NotebookJob], group: int, log: Log) -> None:
-        self.tasks = [NotebookTasks(pool, job, group, index) for index, job in enumerate(jobs)]
+        self.gate = Gate()
+        self.tasks = [NotebookTasks(pool, job, group, index, self.gate) for index, job in enumerate(jobs)]
         self.log = log
+
+    def tables_written(self) -> None:
+        self.gate.open()
 
     def result(self) -> list[NotebookOutcome]:
         try:
@@ -256,6 +298,9 @@ class _Finished:
         return self.outcomes
 
     def cancel(self) -> None:
+        pass
+
+    def tables_written(self) -> None:
         pass
 
 

@@ -28,17 +28,18 @@ Signatures:
 * :func:`sign_detached` makes a detached CMS (DER) over arbitrary bytes, e.g. ``manifest.json``;
   it is checked with ``openssl cms -verify -binary -inform DER -content manifest.json``.
 * :func:`verify_pdf`, :func:`verify_detached` and :func:`revision_problems` (one Spanish
-  line per finding of a revision folder, for ``mirbook verify``) check every signature:
+  line per finding of a revision folder) check every signature:
   cryptographically intact, naming its certificate, the last covering the whole file and each earlier one its own
   revision with only signature additions after it; with a CA, also the chain of trust at the
-  signer-reported signing time.
+  signer-reported signing time. :func:`archive_checks` is what ``mirbook verificar`` calls for
+  every revision: those findings plus the PDFs' embedded files against the archived ones.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -46,13 +47,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import MirbookError
-from .render import SIGNATURE_BAND_MM, small_pdf
+from .manifest import SIGNATURE as MANIFEST_SIGNATURE
+from .manifest import Manifest
+from .render import SIGNATURE_BAND_MM, attachment_problems, small_pdf
 
 if TYPE_CHECKING:  # pragma: no cover
     from cryptography import x509 as cx509
 
 ROLES = ("Elaboró", "Revisó", "Autorizó")
-MANIFEST_SIGNATURE = "manifest.json.p7s"  # the detached CMS signature of manifest.json, beside it
 FIELD_PREFIX = "FirmaMirbook"
 
 # The visible blocks: side by side in the band that render.html_to_pdf keeps free at the
@@ -587,9 +589,7 @@ def verify_detached(data: bytes, signature: bytes, ca: list | None = None) -> Si
     return SignatureCheck(MANIFEST_SIGNATURE, signer, "", signed_at, problems, trusted)
 
 
-
-
-def revision_problems(folder: Path, manifest: Mapping, ca: list | None = None) -> list[str]:
+def revision_problems(folder: Path, manifest: Manifest, ca: list | None = None) -> list[str]:
     """Every signature finding of one revision folder, one Spanish line each, for ``mirbook verify``.
 
     * every signature of every report PDF listed in ``salidas`` (see :func:`verify_pdf`);
@@ -601,7 +601,7 @@ def revision_problems(folder: Path, manifest: Mapping, ca: list | None = None) -
     folder = Path(folder)
     lines: list[str] = []
     found: dict[str, set[tuple[str, str]]] = {}
-    for rel in sorted(r for r in manifest.get("salidas", {}) if r.endswith(".pdf")):
+    for rel in sorted(r for r in manifest.salidas if r.endswith(".pdf")):
         path = folder / rel
         if not path.is_file():
             continue  # a missing file is the hash check's finding
@@ -610,14 +610,33 @@ def revision_problems(folder: Path, manifest: Mapping, ca: list | None = None) -
         for check in checks:
             who = f"firma «{check.field}»" + (f" de {check.signer.name}" if check.signer else "")
             lines.extend(f"{rel}: {who}: {problem}" for problem in check.problems)
-    for entry in manifest.get("firmas", []):
-        rel = str(entry.get("archivo", ""))
-        if rel in found and (entry.get("rol"), entry.get("serie")) not in found[rel]:
-            lines.append(f"{rel}: falta la firma «{entry.get('rol')}» de {entry.get('firmante')} que registra el manifiesto")
+    for entry in manifest.firmas:
+        if entry.archivo in found and (entry.rol, entry.serie) not in found[entry.archivo]:
+            lines.append(f"{entry.archivo}: falta la firma «{entry.rol}» de {entry.firmante} que registra el manifiesto")
     signature = folder / MANIFEST_SIGNATURE
     if signature.is_file():
         check = verify_detached((folder / "manifest.json").read_bytes(), signature.read_bytes(), ca)
         lines.extend(f"{MANIFEST_SIGNATURE}: {problem}" for problem in check.problems)
-    elif manifest.get("firmas"):
+    elif manifest.firmas:
         lines.append(f"{MANIFEST_SIGNATURE}: falta (el manifiesto registra firmas)")
+    return lines
+
+
+def archive_checks(folder: Path, manifest: Manifest, ca: list | None = None) -> list[str]:
+    """What ``mirbook verificar`` checks in one revision folder beyond the hashes, one Spanish line
+    per finding, each starting with the file it names (relative to ``folder``):
+
+    * :func:`revision_problems` — every PDF signature, the signatures the manifest records,
+      ``manifest.json.p7s``;
+    * the files embedded in every report PDF (:func:`mirbook.render.attachment_problems`) equal
+      the revision's ``indicadores.csv`` and ``validacion.html`` and its manifest's provenance.
+
+    A listed file that is missing is not a finding here (the hash check reports it).
+    """
+    folder = Path(folder)
+    lines = revision_problems(folder, manifest, ca)
+    raw = manifest.to_dict()
+    for rel in sorted(r for r in manifest.salidas if r.endswith(".pdf") and "/" not in r):
+        if (folder / rel).is_file():
+            lines.extend(attachment_problems(folder / rel, folder, raw))
     return lines

@@ -16,6 +16,10 @@ Versions (``schema_version``):
 * 3 — the current form: ``motivo``, why the revision exists (``generar --motivo``; ``"sin
   motivo"`` when a new revision of an archived period was made without one, empty for a
   first revision). Older manifests read with an empty ``motivo``.
+  A revision made by ``mirbook firmar`` (``motivo`` ``"firma"``) also has ``firmado`` (when)
+  and ``firmas`` (every e.firma signature of its PDFs, :class:`Firma`); these two keys are
+  written only when set. Beside such a manifest, :data:`SIGNATURE` is its detached CMS
+  signature — the one file of a revision folder that no manifest can list.
 
 A manifest on disk is never rewritten: :func:`upgrade` only changes what is read. The
 encoding (:meth:`Manifest.to_bytes`) is stable — sorted keys, UTF-8, two-space indent —
@@ -32,6 +36,7 @@ from functools import lru_cache
 from pathlib import Path
 
 FILE = "manifest.json"
+SIGNATURE = FILE + ".p7s"  # the detached CMS signature of manifest.json, beside it (mirbook.firma)
 SCHEMA_VERSION = 3
 #: The motivo recorded when a new revision of an archived period is made without one.
 SIN_MOTIVO = "sin motivo"
@@ -69,6 +74,30 @@ class Cuaderno:
 
 
 @dataclass(frozen=True)
+class Firma:
+    """One e.firma signature of one report PDF, as ``mirbook firmar`` recorded it."""
+
+    archivo: str  # the PDF, relative to the revision folder
+    rol: str  # Elaboró | Revisó | Autorizó
+    firmante: str
+    rfc: str
+    curp: str
+    serie: str  # certificate serial number, hex
+    certificado_sha256: str
+    fecha: str  # ISO 8601, the signing time
+    sha256: str  # of the PDF right after this signature
+
+    def to_dict(self) -> dict[str, str]:
+        return {"archivo": self.archivo, "rol": self.rol, "firmante": self.firmante, "rfc": self.rfc,
+                "curp": self.curp, "serie": self.serie, "certificado_sha256": self.certificado_sha256,
+                "fecha": self.fecha, "sha256": self.sha256}
+
+    @classmethod
+    def from_dict(cls, raw: Mapping) -> "Firma":
+        return cls(**{name: str(raw.get(name, "") or "") for name in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
 class Manifest:
     """What one revision was made from and what it contains (every artifact with its sha256)."""
 
@@ -97,10 +126,12 @@ class Manifest:
     programa: str
     motivo: str = ""
     schema_version: int = field(default=SCHEMA_VERSION)
+    firmado: str | None = None  # when ``mirbook firmar`` made it
+    firmas: tuple[Firma, ...] = ()
 
     def to_dict(self) -> dict:
         """The JSON object of ``manifest.json``."""
-        return {
+        out = {
             "schema_version": self.schema_version,
             "mirbook": self.mirbook,
             "anio": self.anio,
@@ -130,6 +161,11 @@ class Manifest:
             "programa": self.programa,
             "motivo": self.motivo,
         }
+        if self.firmado is not None:
+            out["firmado"] = self.firmado
+        if self.firmas:
+            out["firmas"] = [f.to_dict() for f in self.firmas]
+        return out
 
     def to_bytes(self) -> bytes:
         """Stable JSON encoding (what is written to ``manifest.json``)."""
@@ -229,6 +265,9 @@ def upgrade(raw: object, folder: Path | None = None,
         institucion=institucion,
         programa=programa,
         motivo=str(raw.get("motivo") or "") if version >= 3 else "",
+        firmado=raw.get("firmado") if isinstance(raw.get("firmado"), str) else None,
+        firmas=tuple(Firma.from_dict(f) for f in (raw.get("firmas") if isinstance(raw.get("firmas"), list) else [])
+                     if isinstance(f, dict)),
     )
 
 

@@ -12,15 +12,20 @@ The recipe, in the order :meth:`Runner.run_many` follows it (bad input never tou
    verdict, and its ``validacion.html`` stands);
 4. **open the workbook**; data that cannot even be read → validate at once and stop with
    validation's message;
-5. in a staging folder per period, **start the notebooks** (the executor: :mod:`mirbook.executors`);
-6. **validate alongside** — with the optimised executor, while the workers work. Validation
+5. **plan the revision**: its number and the manifest as far as it is known before the
+   notebooks run (inputs, code, versions, start time), so that every report PDF can carry its
+   metadata and provenance; ``indicadores.csv`` is written to the staging folder at once (it
+   depends on the workbook only), and ``validacion.html`` too when validation came first;
+6. in that staging folder, **start the notebooks** (the executor: :mod:`mirbook.executors`);
+7. **validate alongside** — with the optimised executor, while the workers work. Validation
    decides: when it finds errors the period's notebooks are stopped, its staging folder is
    removed and it stops with validation's message and exit code, whatever the notebooks did;
-   then the period's tables are written: ``indicadores.csv``, ``perspectiva.csv``,
-   ``programacion_vigente.csv``, the normalised snapshot of the inputs (``entradas/``) and
-   ``validacion.html``;
-7. **wait for the notebooks**: only now do notebook failures count;
-8. **archive**: ``manifest.json`` (:mod:`mirbook.manifest`, with the revision's ``motivo``:
+   then ``validacion.html`` is written, and only then may the PDFs be printed (they embed
+   ``indicadores.csv`` and ``validacion.html`` as PDF/A-3 attachments,
+   :func:`mirbook.render.period_attachments`); the other tables (``perspectiva.csv``,
+   ``programacion_vigente.csv``, ``registros_periodo.csv``, ``entradas/``) are written in step 5;
+8. **wait for the notebooks**: only now do notebook failures count;
+9. **archive**: ``manifest.json`` (:mod:`mirbook.manifest`, with the revision's ``motivo``:
    ``--motivo``, else asked on a terminal, else "sin motivo"), earlier revisions carried into
    ``revisiones/``, the staged folder swapped into place atomically; finally the navigation
    pages are rebuilt.
@@ -37,7 +42,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -51,6 +56,7 @@ from .manifest import SIN_MOTIVO, Cuaderno, GitState, Manifest, Parametros
 from .model import Period, quarter_of
 from .paths import is_demo_data, notebooks_dir, period_dir
 from .provenance import Provenance, collect, git_state, now, package_versions
+from .render import PdfMetadata
 from .sources import year_files
 from .workbook import Params, Workbook, load_params
 
@@ -98,6 +104,7 @@ class _PeriodRun:
     workbook: Workbook | None = None
     staged: Path | None = None
     notebooks: NotebookRun | None = None
+    plan: Manifest | None = None  # the manifest as known before the notebooks run
     motivo: str = ""
     result: RunOutcome | MirbookError | None = None
 
@@ -223,6 +230,16 @@ class Runner:
             for run in runs:
                 stage = stack.enter_context(archive.staging_dir(self.reports_dir, run.period))
                 run.staged = stage / run.period.label
+            git = git_state()
+            for run in runs:
+                run.plan = self._plan(run, started, git)
+                try:
+                    self._write_table(run)
+                    if run.validation is not None:  # validated first: its page goes in before any PDF
+                        self._write_validation(run, started)
+                except OSError as exc:
+                    run.result = self._disk_error(run, exc)
+            runs = _pending(runs)
             total = len(runs) * len(self.notebooks)
             workers = self.executor.workers(self.jobs, total)
             session = stack.enter_context(self.executor.session(workers, self.log))  # leaves first
@@ -234,19 +251,24 @@ class Runner:
                 except MirbookError as exc:
                     run.result = exc
             for run in _pending(runs):
-                if self._validate(run):
+                assert run.notebooks is not None
+                if run.staged is not None and (run.staged / "validacion.html").is_file():
+                    run.notebooks.tables_written()
+                elif self._validate(run):
                     try:
-                        self._write_tables(run, started)
+                        self._write_validation(run, started)
                     except OSError as exc:
                         run.result = self._disk_error(run, exc)
-                if run.result is not None and run.notebooks is not None:
+                        run.notebooks.cancel()
+                    else:
+                        run.notebooks.tables_written()
+                else:
                     run.notebooks.cancel()
-            git = git_state()
             for run in _pending(runs):
                 assert run.notebooks is not None
                 try:
                     outcomes = run.notebooks.result()
-                    revision = self._archive(run, started, git)
+                    revision = self._archive(run)
                 except (MirbookError, OSError) as exc:
                     # A full disk is the disk's fault, not the notebook's that met it.
                     run.result = self._disk_error(run, exc) if isinstance(exc, OSError) or is_no_space(exc) else exc
@@ -332,8 +354,11 @@ class Runner:
             "generado": datetime_es(started),
             "demo": "1" if is_demo_data(self.data_dir) else "",
         }
-        mir = self.params.mir
-        header = f"{mir.programa} — {mir.institucion} — {period_es(period.year, period.quarter)}"
+        mir, plan = self.params.mir, run.plan
+        assert plan is not None
+        in_words = period_es(period.year, period.quarter)
+        header = f"{mir.programa} — {mir.institucion} — {in_words}"
+        planned = plan.to_dict()  # the provenance each PDF embeds (procedencia.json)
         return [
             NotebookJob(
                 source=nb,
@@ -341,7 +366,7 @@ class Runner:
                 html=staged / f"{nb.stem}.html",
                 pdf=staged / f"{nb.stem}.pdf",
                 parameters={"year": period.year, "period": period.label, "data_dir": str(self.data_dir)},
-                title=f"{notebook_title(nb)} — {period_es(period.year, period.quarter)}",
+                title=f"{notebook_title(nb)} — {in_words}",
                 header=header,
                 footer=footer,
                 timeout=self.timeout,
@@ -349,42 +374,52 @@ class Runner:
                 log=staged.parent / f"{nb.stem}.log",
                 engine=self.executor.engine,
                 save_each_cell=self.executor.save_each_cell,
+                pdf_metadata=PdfMetadata(title=f"{notebook_title(nb)} — {in_words}", institution=mir.institucion,
+                                         period=in_words, revision=plan.revision, created=started),
+                manifest=planned,
             )
             for nb in self.notebooks
         ]
 
-    def _write_tables(self, run: _PeriodRun, started: datetime) -> None:
+    def _write_table(self, run: _PeriodRun) -> None:
+        """The tables that depend on the workbook only, into the staging folder: ``indicadores.csv``,
+        ``perspectiva.csv``, ``programacion_vigente.csv``, ``registros_periodo.csv``, ``entradas/``."""
         from . import ajustes, entradas, perspectiva
-        from .captura import capture_status
-        from .captura import render_html as render_captura
         from .table import period_records_csv, write_csv
-        from .validation import render_validation_html
 
-        assert run.workbook is not None and run.validation is not None and run.staged is not None
+        assert run.workbook is not None and run.staged is not None
         wb = run.workbook
-        self.log("[3/4] Escribiendo indicadores.csv, perspectiva.csv, programacion_vigente.csv, registros_periodo.csv, "
-                 "entradas/, validacion.html y captura.html…")
+        run.staged.mkdir(parents=True, exist_ok=True)
         write_csv(wb.evaluation, run.staged / "indicadores.csv")
         perspectiva.write_csv(wb.perspectivas, run.staged / "perspectiva.csv")
         ajustes.write_csv(wb.celdas, wb.period, run.staged / "programacion_vigente.csv")
         records = period_records_csv(wb.data, run.period)
         (run.staged / "registros_periodo.csv").write_text(records, encoding="utf-8", newline="")
         entradas.write(wb.data, run.staged)
+
+    def _write_validation(self, run: _PeriodRun, started: datetime) -> None:
+        from .captura import capture_status
+        from .captura import render_html as render_captura
+        from .validation import render_validation_html
+
+        assert run.validation is not None and run.staged is not None
+        self.log("[3/4] Escribiendo indicadores.csv, perspectiva.csv, programacion_vigente.csv, registros_periodo.csv, "
+                 "entradas/, validacion.html y captura.html…")
         html = render_validation_html(run.validation, datetime_es(started), demo=is_demo_data(self.data_dir))
         (run.staged / "validacion.html").write_text(html, encoding="utf-8")
         status = capture_status(self.data_dir, run.period, self.params)
         page = render_captura(status, datetime_es(started), demo=is_demo_data(self.data_dir))
         (run.staged / "captura.html").write_text(page, encoding="utf-8")
 
-    def _archive(self, run: _PeriodRun, started: datetime, git: GitState) -> int:
-        """Manifest and the swap into place of a staged period (tables written); returns its revision."""
-        period, staged, target, provenance = run.period, run.staged, run.target, run.provenance
-        assert staged is not None and provenance is not None and run.workbook is not None
+    def _plan(self, run: _PeriodRun, started: datetime, git: GitState) -> Manifest:
+        """The revision's manifest as known before the notebooks run: number, inputs, code, versions,
+        start time (outputs, end time and earlier revisions are filled in by :meth:`_archive`)."""
+        period, target, provenance = run.period, run.target, run.provenance
+        assert provenance is not None and run.workbook is not None
         current = archive.read_manifest(target)
         revision = current.revision + 1 if current else (1 if not target.exists() else 2)
-        earlier = archive.carry_history(target, staged, revision - 1) if target.exists() else []
         evaluation = run.workbook.evaluation
-        manifest = Manifest(
+        return Manifest(
             mirbook=__version__,
             anio=period.year,
             periodo=period.label,
@@ -393,23 +428,32 @@ class Runner:
             parametros=Parametros(period.year, period.label, str(self.data_dir), str(self.reports_dir)),
             entradas=provenance.inputs,
             codigo=provenance.code,
-            salidas=archive.hash_outputs(staged),
+            salidas={},
             paquetes=provenance.versions,
             python=sys.version.split()[0],
             git=git,
             inicio=started.isoformat(timespec="seconds"),
-            fin=now().isoformat(timespec="seconds"),
+            fin="",
             cuadernos=tuple(Cuaderno(nb.stem, notebook_title(nb)) for nb in self.notebooks),
             semaforos=evaluation.counts(),
             indicadores={r.clave: r.semaforo for r in evaluation.results},
             avisos=tuple(_avisos(evaluation, "advertencia")),
             informacion=tuple(_avisos(evaluation, "informacion")),
             demo=is_demo_data(self.data_dir),
-            revisiones_anteriores=tuple(earlier),
+            revisiones_anteriores=(),
             institucion=self.params.mir.institucion,
             programa=self.params.mir.programa,
             motivo=run.motivo,
         )
+
+    def _archive(self, run: _PeriodRun) -> int:
+        """Manifest and the swap into place of a staged period (tables written); returns its revision."""
+        period, staged, target, plan = run.period, run.staged, run.target, run.plan
+        assert staged is not None and plan is not None
+        revision = plan.revision
+        earlier = archive.carry_history(target, staged, revision - 1) if target.exists() else []
+        manifest = replace(plan, salidas=archive.hash_outputs(staged), fin=now().isoformat(timespec="seconds"),
+                           revisiones_anteriores=tuple(earlier))
         archive.write_atomic(staged / archive.MANIFEST, manifest.to_bytes())
         self.log(f"[4/4] Archivando la revisión de {period} y actualizando los índices…")
         archive.swap_into_place(staged, target)

@@ -117,7 +117,9 @@ def pdf_header_css(header: str) -> str:
 # its own hash, so the embedded provenance is the part of manifest.json that says how the
 # figures were made (PROVENANCE_KEYS: inputs, code, versions, parameters and start time, each
 # equal to the same key of the manifest) and not ``salidas`` (the hashes of the outputs, this
-# PDF among them), ``fin`` or what later revisions add (signatures, earlier revisions).
+# PDF among them), ``fin`` or what later revisions add (signatures, earlier revisions); of the
+# parameters, not the reports folder (where the archive happened to be written, not what the
+# figures came from: the same run into two folders gives the same PDFs).
 
 PDF_VARIANT = "pdf/a-3b"
 PDF_LANGUAGE = "es-MX"
@@ -173,7 +175,10 @@ def run_moment() -> datetime:
 
 def provenance(manifest: Mapping) -> dict:
     """The part of a manifest that a PDF embeds (see the comment above ``PROVENANCE_KEYS``)."""
-    return {key: manifest[key] for key in PROVENANCE_KEYS if key in manifest}
+    out = {key: manifest[key] for key in PROVENANCE_KEYS if key in manifest}
+    if isinstance(out.get("parametros"), Mapping):
+        out["parametros"] = {k: v for k, v in out["parametros"].items() if k != "reports_dir"}
+    return out
 
 
 def provenance_bytes(manifest: Mapping) -> bytes:

@@ -16,20 +16,25 @@ What one call does, under the archive's lock and changing nothing when anything 
    serial and sha256, time, sha256 of the signed PDF) under ``firmas``;
 5. beside it, ``manifest.json.p7s`` is the detached CMS signature of exactly those manifest
    bytes. A manifest cannot list its own signature, so that one file of a revision folder is
-   not in ``salidas``: checks for unlisted files must skip exactly
-   :data:`mirbook.firma.MANIFEST_SIGNATURE`, and :func:`mirbook.firma.revision_problems` verifies it.
+   not in ``salidas``: :func:`archive.artifact_files` skips exactly
+   :data:`mirbook.manifest.SIGNATURE`, and :func:`mirbook.firma.revision_problems` verifies it.
+
+The new manifest is the typed :class:`mirbook.manifest.Manifest` of the signed revision with
+``revision``, ``motivo``, ``firmado``, ``salidas``, ``firmas`` and ``revisiones_anteriores``
+replaced: everything that says how the figures were made stays as the run recorded it.
 """
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from . import archive, firma
 from .errors import MirbookError
+from .manifest import Firma, Manifest
 from .model import Period
 from .paths import period_dir
 
@@ -48,23 +53,16 @@ class SignOutcome:
     files: list[str]
 
 
-def next_role(manifest: dict) -> str:
+def next_role(manifest: Manifest) -> str:
     """The role that follows the ones already recorded: Elaboró, then Revisó, then Autorizó."""
-    done = {entry.get("rol") for entry in manifest.get("firmas", [])}
+    done = {entry.rol for entry in manifest.firmas}
     return next((role for role in firma.ROLES if role not in done), firma.ROLES[-1])
-
-
-def outputs(folder: Path) -> dict[str, str]:
-    """``archive.hash_outputs`` without the manifest's own signature (which no manifest can list)."""
-    return {rel: digest for rel, digest in archive.hash_outputs(folder).items() if rel != firma.MANIFEST_SIGNATURE}
 
 
 def _copy_top_level(current: Path, staged: Path) -> None:
     """The artifacts of the newest revision (not its manifest, signature, index or history)."""
     for path in archive.artifact_files(current):
         rel = path.relative_to(current)
-        if rel.as_posix() == firma.MANIFEST_SIGNATURE:
-            continue
         target = staged / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, target)
@@ -77,22 +75,22 @@ def sign_period(reports_dir: Path, period: Period, credential: firma.Credential,
     target = period_dir(reports_dir, period)
     if not (target / archive.MANIFEST).is_file():
         raise MirbookError(f"No hay ninguna revisión archivada de {period} en {reports_dir}: "
-                           "ejecute primero «mirbook run».")
+                           "ejecute primero «mirbook generar».")
     with archive.locked(reports_dir):
         archive.recover(reports_dir)
         current = archive.read_manifest(target)
-        if current is None or not isinstance(current.get("salidas"), dict):
+        if current is None:
             raise MirbookError(f"{target / archive.MANIFEST}: el manifiesto no se puede leer; no se firmó nada.")
-        if outputs(target) != current["salidas"]:
+        if archive.hash_outputs(target) != dict(current.salidas):
             raise MirbookError(f"{target}: los archivos no coinciden con su manifiesto; revise con "
-                               "«mirbook verify» antes de firmar. No se firmó nada.")
+                               "«mirbook verificar» antes de firmar. No se firmó nada.")
         role = role or next_role(current)
         firma.check_role(role)
-        pdfs = sorted(rel for rel in current["salidas"] if rel.endswith(".pdf") and "/" not in rel)
+        pdfs = sorted(rel for rel in current.salidas if rel.endswith(".pdf") and "/" not in rel)
         if not pdfs:
             raise MirbookError(f"{target}: la revisión no tiene reportes PDF que firmar.")
-        revision = int(current.get("revision", 1)) + 1
-        records = list(current.get("firmas", []))
+        revision = current.revision + 1
+        records = list(current.firmas)
         with archive.staging_dir(reports_dir, period) as staged:
             _copy_top_level(target, staged)
             for rel in pdfs:
@@ -105,22 +103,17 @@ def sign_period(reports_dir: Path, period: Period, credential: firma.Credential,
                                        "no se firmó nada.")
                 archive.write_atomic(staged / rel, signed)
                 newest = checks[-1]
-                records.append({
+                records.append(Firma.from_dict({
                     "archivo": rel, "rol": role, **credential.signer.as_dict(),
                     "fecha": (newest.signed_at or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
                     "sha256": archive.sha256_file(staged / rel),
-                })
+                }))
             earlier = archive.carry_history(target, staged, revision - 1)
-            manifest = dict(current)
-            manifest.update({
-                "revision": revision,
-                "motivo": REASON,
-                "firmado": datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
-                "salidas": archive.hash_outputs(staged),
-                "firmas": records,
-                "revisiones_anteriores": earlier,
-            })
-            payload = archive.manifest_bytes(manifest)
+            manifest = replace(
+                current, revision=revision, motivo=REASON,
+                firmado=datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
+                salidas=archive.hash_outputs(staged), firmas=tuple(records), revisiones_anteriores=tuple(earlier))
+            payload = manifest.to_bytes()
             archive.write_atomic(staged / archive.MANIFEST, payload)
             archive.write_atomic(staged / firma.MANIFEST_SIGNATURE, firma.sign_detached(payload, credential))
             archive.swap_into_place(staged, target)

@@ -4,7 +4,8 @@
   summary (counts and a strip of the ten indicators) and direct links to the period page, every
   report (HTML and PDF), the validation and the earlier revisions;
 * ``<reports>/<year>/T<q>/index.html`` — the period page: the MIR at a glance, the reports,
-  the validation, the data files, the previous and next period, and what changed;
+  who signed each PDF (the manifest's ``firmas``), the validation, the data files, the
+  previous and next period, and what changed;
 * ``…/revisiones/rNNN/index.html`` — the same page for each earlier revision.
 
 So every report of every period, including earlier revisions, is at most two clicks from
@@ -188,6 +189,8 @@ def _data_files(rev: Revision) -> list[dict]:
          "Cada celda del calendario: programado original y vigente, con la fecha y la justificación del ajuste."),
         ("manifest.json", "Manifiesto de la revisión (manifest.json)",
          "Huellas sha256 de entradas y salidas, versiones de los paquetes y commit del código."),
+        (archive.MANIFEST_SIGNATURE, "Firma del manifiesto (manifest.json.p7s)",
+         "Firma electrónica (CMS) de manifest.json; se comprueba con «openssl cms -verify»."),
     ]
     out = [{"href": name, "titulo": title, "detalle": detail, "size": _size(rev.folder / name)}
            for name, title, detail in fixed if (rev.folder / name).is_file()]
@@ -200,6 +203,27 @@ def _data_files(rev: Revision) -> list[dict]:
             "size": _size(path),
         })
     return out
+
+
+def _signatures(rev: Revision, base: str = "") -> list[dict]:
+    """Every e.firma signature of the revision's PDFs, in the order they were made."""
+    titles = {f"{nb.nombre}.pdf": nb.titulo or nb.nombre for nb in rev.reports}
+    return [{"documento": titles.get(f.archivo, f.archivo), "href": base + f.archivo, "rol": f.rol,
+             "firmante": f.firmante, "rfc": f.rfc or "—", "fecha": datetime_es(f.fecha) if f.fecha else "—"}
+            for f in rev.manifest.firmas]
+
+
+def _signers(rev: Revision) -> list[dict]:
+    """The signatures grouped by role and signer, each with the PDFs it covers (for the index)."""
+    groups: dict[tuple[str, str, str], dict] = {}
+    for entry in _signatures(rev):
+        group = groups.setdefault((entry["rol"], entry["firmante"], entry["rfc"]), dict(entry, documentos=[]))
+        group["documentos"].append(entry["documento"])
+        group["fecha"] = entry["fecha"]
+    total = sum(1 for nb in rev.reports if f"{nb.nombre}.pdf" in rev.manifest.salidas)
+    for group in groups.values():
+        group["todos"] = len(group["documentos"]) == total
+    return list(groups.values())
 
 
 def _period_page(rev: Revision, newest: Revision, previous: Revision | None,
@@ -234,6 +258,7 @@ def _period_page(rev: Revision, newest: Revision, previous: Revision | None,
         prev=nav_period(prev_period),
         next=nav_period(next_period),
         documents=_documents(rev),
+        signatures=_signatures(rev),
         data_files=_data_files(rev),
         changes=_changes(rev, previous),
         motivo=rev.manifest.motivo,
@@ -259,6 +284,7 @@ def _index_page(summaries: list[tuple[Period, Revision, list[Revision]]]) -> str
             "href": base + "index.html",
             "rev": newest,
             "documents": _documents(newest, base),
+            "signers": _signers(newest),
             "validation": base + "validacion.html" if (newest.folder / "validacion.html").is_file() else None,
             "older": [{"number": o.number, "href": f"{base}{o.folder.relative_to(newest.folder).as_posix()}/index.html",
                        "when": o.generated} for o in reversed(older)],
