@@ -166,18 +166,58 @@ def _archive(runner: Runner, periods: list[Period], every: bool) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    """Re-hash the archive against its manifests."""
-    from .archive import verify
+    """Check the whole archive: manifests, files, ledger, navigation pages and optionally the inputs."""
+    from .integrity import verify
     from .paths import resolve_dir
 
     reports_dir = resolve_dir(args.reports_dir, "reports")
-    checked, problems = verify(reports_dir)
-    if problems:
-        print(f"El archivo {reports_dir} tiene {len(problems)} diferencia(s) con sus manifiestos:", file=sys.stderr)
-        for problem in problems:
-            print(f"  - {problem.message(reports_dir)}", file=sys.stderr)
+    data_dir = resolve_dir(args.data_dir, "data") if args.data_dir else None
+    report = verify(reports_dir, data_dir)
+    for note in report.notes:
+        print(f"Aviso: {note}")
+    if report.findings:
+        print(f"El archivo {reports_dir} tiene {len(report.findings)} problema(s):", file=sys.stderr)
+        for finding in report.findings:
+            print(f"  - {finding.message()}", file=sys.stderr)
+        if report.evidence:
+            print("Para apartar lo dañado sin borrar nada y seguir archivando: «mirbook reparar "
+                  f"--reports-dir {reports_dir}» (vea docs/recuperacion.md).", file=sys.stderr)
+        elif any(f.source for f in report.findings):
+            print("Las entradas cambiaron desde la revisión archivada: «mirbook generar» archiva una revisión nueva.",
+                  file=sys.stderr)
+        else:
+            print("Solo difieren páginas de navegación: «mirbook generar» las vuelve a escribir.", file=sys.stderr)
         return 1
-    print(f"Archivo íntegro: {checked} revisión(es) verificadas en {reports_dir}; todo coincide con los manifiestos.")
+    inputs = " y las entradas en " + str(data_dir) if data_dir else ""
+    print(f"Archivo íntegro: {report.checked} revisión(es) verificadas en {reports_dir}{inputs}; todo coincide "
+          "con los manifiestos y con el registro.")
+    return 0
+
+
+def cmd_repair(args: argparse.Namespace) -> int:
+    """Set aside what is damaged (deleting nothing) and record it in the ledger."""
+    from .archive import locked
+    from .integrity import repair, verify
+    from .paths import resolve_dir
+
+    reports_dir = resolve_dir(args.reports_dir, "reports")
+    if not reports_dir.is_dir():
+        raise MirbookError(f"No existe la carpeta del archivo {reports_dir}.")
+    with locked(reports_dir):
+        done = repair(reports_dir)
+    for line in done:
+        print(f"  - {line}")
+    if not done:
+        print(f"Nada que reparar en {reports_dir}.")
+    left = verify(reports_dir).findings
+    if left:
+        print("Quedan problemas que «mirbook reparar» no puede resolver; revíselos a mano (docs/recuperacion.md):",
+              file=sys.stderr)
+        for finding in left:
+            print(f"  - {finding.message()}", file=sys.stderr)
+        return 1
+    print(f"Archivo reparado: lo dañado quedó apartado y anotado en {reports_dir / 'registro.jsonl'}; no se borró "
+          "nada. Ejecute «mirbook generar» para archivar una revisión nueva de los periodos apartados.")
     return 0
 
 
@@ -275,7 +315,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     ver = _command(sub, "verificar", "verify", "comprueba el archivo de reportes contra sus manifiestos")
     ver.add_argument("--reports-dir", default=None, help="carpeta del archivo (por omisión: reports/)")
+    ver.add_argument("--data-dir", default=None,
+                     help="carpeta de datos: comprueba también que las entradas de la revisión vigente no cambiaron")
     ver.set_defaults(handler=cmd_verify)
+    rep = _command(sub, "reparar", "repair", "aparta y anota lo dañado del archivo, sin borrar nada")
+    rep.add_argument("--reports-dir", default=None, help="carpeta del archivo (por omisión: reports/)")
+    rep.set_defaults(handler=cmd_repair)
     return parser
 
 

@@ -11,8 +11,11 @@ Versions (``schema_version``):
 * 1 — every manifest written before the field existed (it has no ``schema_version``). Some
   of the oldest list ``cuadernos`` as plain names, or lack the semáforo counts; none names
   the institution or the programme;
-* 2 — the current form: ``institucion`` and ``programa`` (from ``params/mir.yaml`` at run
-  time), ``cuadernos`` as ``{nombre, titulo}``, all four semáforo counts.
+* 2 — ``institucion`` and ``programa`` (from ``params/mir.yaml`` at run time), ``cuadernos`` as
+  ``{nombre, titulo}``, all four semáforo counts;
+* 3 — the current form: ``salidas`` also lists the period page ``index.html`` (it shows the
+  figures, so it is evidence). In older revisions that page is navigation, unlisted, and
+  ``verify`` checks it by rendering it again.
 
 A manifest on disk is never rewritten: :func:`upgrade` only changes what is read. The
 encoding (:meth:`Manifest.to_bytes`) is stable — sorted keys, UTF-8, two-space indent —
@@ -29,7 +32,7 @@ from functools import lru_cache
 from pathlib import Path
 
 FILE = "manifest.json"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SEMAFOROS = ("verde", "amarillo", "rojo", "no_aplica")
 
 

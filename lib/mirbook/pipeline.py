@@ -6,7 +6,9 @@ The recipe, in the order :meth:`Runner.run_many` follows it (bad input never tou
    a period with errors stops here;
 2. **fingerprint** the inputs, params, notebooks, code and package versions
    (:mod:`mirbook.provenance`);
-3. under a lock on the reports folder: **nothing changed?** — identical to the archived
+3. under a lock on the reports folder: **is the archive sound?** (:func:`mirbook.integrity.prepare`:
+   a foreign folder is refused, a damaged archive stops the run touching nothing, an interrupted
+   run's pending revision is completed or cancelled); **nothing changed?** — identical to the archived
    revision, whose outputs are intact → done: nothing else runs for that period (those are
    the very bytes validated when that revision was made, so validation would give the same
    verdict, and its ``validacion.html`` stands);
@@ -18,9 +20,10 @@ The recipe, in the order :meth:`Runner.run_many` follows it (bad input never tou
    removed and it stops with validation's message and exit code, whatever the notebooks did;
    then ``indicadores.csv`` and ``validacion.html`` are written;
 7. **wait for the notebooks**: only now do notebook failures count;
-8. **archive**: ``manifest.json`` (:mod:`mirbook.manifest`), earlier revisions carried into
-   ``revisiones/``, the staged folder swapped into place atomically; finally the navigation
-   pages are rebuilt.
+8. **archive**: earlier revisions carried into ``revisiones/``, the period page and
+   ``manifest.json`` (:mod:`mirbook.manifest`) written in staging, the revision recorded as pending
+   in the ledger (:mod:`mirbook.ledger`), the staged folder swapped into place atomically, the
+   revision recorded as completed; finally the navigation pages are rebuilt.
 
 The executor is chosen once (``MIRBOOK_PLAIN=1`` or ``Runner(optimised=False)`` for the plain
 reference one) and decides only how the notebooks run, whether validation comes first, and
@@ -39,11 +42,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__, archive
+from . import __version__, archive, integrity
 from .errors import DataError, MirbookError
 from .execute import NotebookJob, NotebookOutcome, notebook_title
 from .executors import Executor, NotebookRun, choose
 from .formatting import datetime_es, period_es
+from . import ledger
 from .manifest import Cuaderno, GitState, Manifest, Parametros
 from .model import Period
 from .paths import is_demo_data, notebooks_dir, period_dir
@@ -117,6 +121,7 @@ class Runner:
         self.log = log
         self.executor: Executor = choose(optimised)
         self._versions: dict[str, str] | None = None
+        self._ledger: ledger.State = ledger.State()
         if not self.notebooks:
             raise MirbookError(f"No hay cuadernos de reporte (NN_nombre.ipynb) en {notebooks_dir()}.")
 
@@ -158,7 +163,7 @@ class Runner:
         created = not self.reports_dir.exists()
         try:
             with archive.locked(self.reports_dir):
-                archive.recover(self.reports_dir)
+                self._ledger = integrity.prepare(self.reports_dir)
                 for run in _pending(runs):
                     run.result = self._unchanged(run, clock)
                 try:
@@ -313,9 +318,10 @@ class Runner:
         """Manifest and the swap into place of a staged period (tables written); returns its revision."""
         period, staged, target, provenance = run.period, run.staged, run.target, run.provenance
         assert staged is not None and provenance is not None and run.workbook is not None
-        current = archive.read_manifest(target)
-        revision = current.revision + 1 if current else (1 if not target.exists() else 2)
-        earlier = archive.carry_history(target, staged, revision - 1) if target.exists() else []
+        key = integrity.period_key(period)
+        record = self._ledger.periods.get(key) or ledger.PeriodRecord(key)
+        revision = record.last_number + 1  # from the ledger: numbers only grow
+        earlier = archive.carry_history(target, staged, record.top) if target.exists() else []
         evaluation = run.workbook.evaluation
         manifest = Manifest(
             mirbook=__version__,
@@ -342,9 +348,16 @@ class Runner:
             institucion=self.params.mir.institucion,
             programa=self.params.mir.programa,
         )
+        manifest = _with_period_page(manifest, period, staged, target if record.top is not None else None)
         archive.write_atomic(staged / archive.MANIFEST, manifest.to_bytes())
         self.log(f"[4/4] Archivando la revisión de {period} y actualizando los índices…")
+        pending = integrity.begin(self.reports_dir, key, revision, manifest.to_bytes())
+        integrity.fault("antes-del-intercambio")
         archive.swap_into_place(staged, target)
+        integrity.fault("tras-el-intercambio")
+        integrity.finish(self.reports_dir, pending)
+        self._ledger = ledger.fold(ledger.read(self.reports_dir))
+        integrity.fault("tras-el-registro")
         return revision
 
     def _outcome(self, run: _PeriodRun, revision: int, clock: float,
@@ -354,6 +367,18 @@ class Runner:
         return RunOutcome(run.period, run.target, False, revision, evaluation.counts(),
                           _avisos(evaluation, "advertencia"), _avisos(evaluation, "informacion"),
                           time.perf_counter() - clock, notebooks)
+
+
+def _with_period_page(manifest: Manifest, period: Period, staged: Path, previous: Path | None) -> Manifest:
+    """Render the period page in staging (it is evidence) and list it in the manifest."""
+    from dataclasses import replace
+
+    from .site import load_revision, period_page, revision_of
+
+    html = period_page(revision_of(period, staged, manifest),
+                       load_revision(period, previous) if previous is not None else None)
+    (staged / archive.NAV_PAGE).write_text(html, encoding="utf-8")
+    return replace(manifest, salidas=archive.hash_outputs(staged))
 
 
 def _pending(runs: list[_PeriodRun]) -> list[_PeriodRun]:
