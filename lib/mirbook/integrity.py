@@ -194,6 +194,9 @@ def _check_period(report: Report, reports_dir: Path, key: str, record: ledger.Pe
                   has_ledger: bool) -> None:
     folder = reports_dir / key
     if not folder.is_dir():
+        for number, rev in sorted(record.revisions.items()) if record is not None else ():
+            if rev.status == "lost":
+                report.notes.append(f"{key}, revisión {number}: perdida (anotada por «mirbook reparar»).")
         if record is not None and any(r.status == "ok" for r in record.revisions.values()):
             numbers = ", ".join(str(n) for n, r in sorted(record.revisions.items()) if r.status == "ok")
             report.findings.append(Finding(key, None, "", f"falta la carpeta del periodo (el registro tiene las "

@@ -250,7 +250,10 @@ class Runner:
         current = archive.read_manifest(run.target)
         if run.provenance is None or current is None or current.huella != run.provenance.huella:
             return None
-        if archive.hash_outputs(run.target) != current.salidas:
+        outputs = archive.hash_outputs(run.target)
+        if archive.NAV_PAGE not in current.salidas:  # archived before period pages were evidence
+            outputs.pop(archive.NAV_PAGE, None)
+        if outputs != current.salidas:
             return None
         self.log(f"[2/4] Sin cambios: las entradas y el código son idénticos a la revisión "
                  f"{current.revision} archivada de {run.period}; no se modificó nada.")
