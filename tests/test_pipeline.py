@@ -128,8 +128,8 @@ def test_changed_input_makes_a_new_revision_and_keeps_the_old_one_whole(tmp_path
     assert "Cambios respecto de la revisión 1" in page and "datos/2026/registros.csv" in page
     assert 'href="revisiones/r001/index.html"' in page
     assert (old / "index.html").is_file()
-    checked, problems = __import__("mirbook.archive", fromlist=["verify"]).verify(reports)
-    assert checked == 2 and problems == []
+    report = __import__("mirbook.integrity", fromlist=["verify"]).verify(reports)
+    assert report.checked == 2 and report.findings == []
 
 
 def _failing_notebook(path: Path) -> Path:

@@ -240,7 +240,7 @@ def period_page(rev: Revision, previous: Revision | None) -> str:
 
 def _revisions_page(period: Period, revisions: list[Revision], top: Revision | None) -> str:
     """HTML of ``<period>/revisiones/index.html``: every revision of the period, newest first."""
-    rows = [{"number": r.number, "when": r.generated, "newest": r is top,
+    rows = [{"number": r.number, "when": r.generated, "newest": r is top, "counts": r.counts,
              "href": "../index.html" if r is top else f"{r.folder.name}/index.html"} for r in reversed(revisions)]
     newest = top or revisions[-1]
     return _page("revisiones.html", title=f"{_label(period)} — revisiones — {SITE_TITLE}",
