@@ -147,3 +147,17 @@ def test_a_pre_ledger_archive_is_still_verified_and_says_it_has_no_ledger(projec
     _flip_byte(project.reports / R001 / "00_mini.pdf")
     result = project.verify()
     assert result.returncode == 1 and "2026/T3, revisión 1, 00_mini.pdf: su contenido cambió" in result.stderr
+
+
+def test_files_beside_a_manifest_recorded_by_a_signature_entry_are_required_and_hashed(project):
+    signature = project.reports / T3 / "manifest.json.p7s"
+    signature.write_bytes(b"CMS detached signature")
+    assert "manifest.json.p7s: no está en el manifiesto" in project.verify().stderr
+    ledger.append(project.reports, "signature", state=ledger.COMPLETED, period="2026/T3", revision=2,
+                  files={"manifest.json.p7s": ledger.sha256_bytes(b"CMS detached signature")})
+    assert project.verify().returncode == 0
+    signature.write_bytes(b"otra firma")
+    result = project.verify()
+    assert "2026/T3, revisión 2, manifest.json.p7s: su contenido cambió (sha256 distinto al del registro" in result.stderr
+    signature.unlink()
+    assert "manifest.json.p7s: falta (está en el registro del archivo)" in project.verify().stderr

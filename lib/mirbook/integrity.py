@@ -23,8 +23,16 @@ is; a lost one is recorded as lost; each is a ``repair`` entry of the ledger wit
 Afterwards ``verify`` checks that what was set aside stays as it was recorded, and the next run
 makes a new revision with the next number.
 
-Hook for other checks: :data:`EXTRA_CHECKERS` (e.g. the e.firma signatures and the PDFs' embedded
-files) — each is called for every revision whose manifest is sound and returns its findings.
+Hooks for e.firma (and any later check):
+
+* :data:`EXTRA_CHECKERS` — each is called for every revision whose manifest is sound (also by
+  the run's gate) and returns its findings: the PDF signatures, the PDFs' embedded files;
+* files a manifest cannot list (its own detached signature, ``manifest.json.p7s``) are recorded
+  in the ledger by a ``signature`` entry (``ledger.append(dir, "signature", state="completed",
+  period=..., revision=..., files={name: sha256})``): ``verify`` then requires them, with those
+  hashes, instead of calling them unlisted;
+* a revision made by signing goes through :func:`begin` (``kind="signature"``) and :func:`finish`
+  like any other.
 """
 
 from __future__ import annotations
@@ -117,7 +125,7 @@ def _files(folder: Path, top: bool) -> dict[str, Path]:
 
 
 def _check_revision(report: Report, reports_dir: Path, key: str, number: int | None, folder: Path,
-                    top: bool, manifest_sha: str | None) -> Manifest | None:
+                    top: bool, manifest_sha: str | None, side_files: dict[str, str] | None = None) -> Manifest | None:
     """Manifest and listed files of one revision folder; returns the manifest when it is sound."""
     report.checked += 1
     file = folder / MANIFEST
@@ -136,6 +144,12 @@ def _check_revision(report: Report, reports_dir: Path, key: str, number: int | N
         return None
     actual = _files(folder, top)
     actual.pop(MANIFEST)
+    for rel, digest in sorted((side_files or {}).items()):  # recorded by the ledger, beside the manifest
+        path = actual.pop(rel, None)
+        if path is None:
+            add(rel, "falta (está en el registro del archivo)")
+        elif _sha(path) != digest:
+            add(rel, "su contenido cambió (sha256 distinto al del registro del archivo)")
     for rel, digest in sorted(manifest.salidas.items()):
         if rel not in actual:
             add(rel, "falta (está en el manifiesto)")
@@ -223,7 +237,7 @@ def _check_period(report: Report, reports_dir: Path, key: str, record: ledger.Pe
                 where = "la carpeta del periodo" if place == "top" else f"{archive.REVISIONS}/{place}"
                 report.findings.append(Finding(key, number, "", f"falta la revisión (debía estar en {where})"))
                 continue
-            _check_revision(report, reports_dir, key, number, location, place == "top", rev.manifest)
+            _check_revision(report, reports_dir, key, number, location, place == "top", rev.manifest, rev.side_files)
     elif has_ledger:
         report.findings.append(Finding(key, None, "", "el periodo no está en el registro del archivo"))
     for place, location in present.items():
@@ -403,10 +417,12 @@ def settle_pending(reports_dir: Path, state: ledger.State) -> None:
                 "anulada: la ejecución se interrumpió antes de archivarla; el periodo quedó como estaba"], **common)
 
 
-def begin(reports_dir: Path, key: str, revision: int, manifest: bytes) -> ledger.Entry:
-    """The pending entry of a revision about to be swapped into place."""
-    return ledger.append(reports_dir, "revision", state=ledger.PENDING, period=key, revision=revision,
-                         manifest=ledger.sha256_bytes(manifest))
+def begin(reports_dir: Path, key: str, revision: int, manifest: bytes, kind: str = "revision",
+          notes: Iterable[str] = ()) -> ledger.Entry:
+    """The pending entry of a revision about to be swapped into place (``kind="signature"`` for a
+    revision made by signing)."""
+    return ledger.append(reports_dir, kind, state=ledger.PENDING, period=key, revision=revision,
+                         manifest=ledger.sha256_bytes(manifest), notes=list(notes))
 
 
 def finish(reports_dir: Path, pending: ledger.Entry) -> None:

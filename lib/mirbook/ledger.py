@@ -207,6 +207,9 @@ class RevisionRecord:
     status: str = "ok"  # "ok" | "damaged" (files recorded as found) | "lost"
     files: Mapping[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    #: Files beside the manifest that the manifest cannot list (e.g. its own detached signature,
+    #: ``manifest.json.p7s``): recorded with their sha256 by ``signature`` entries.
+    side_files: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -250,6 +253,8 @@ def fold(entries: Iterable[Entry]) -> State:
         if entry.kind in ARCHIVING and entry.state == COMPLETED and entry.manifest:
             record.revisions[entry.revision] = RevisionRecord(entry.revision, entry.manifest)
             record.top = entry.revision
+        if entry.kind == "signature" and entry.state == COMPLETED and entry.revision in record.revisions:
+            record.revisions[entry.revision].side_files.update(entry.files)
         elif entry.kind == "repair" and entry.status in ("damaged", "lost"):
             known = record.revisions.get(entry.revision)
             record.revisions[entry.revision] = RevisionRecord(
