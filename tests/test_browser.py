@@ -174,7 +174,7 @@ def test_print_media_hides_navigation_and_keeps_the_content(site, browser):
         visit.open(site.reports / "2026" / "T1" / "index.html")
         visit.page.emulate_media(media="print")
         hidden = visit.page.evaluate(
-            "() => ['.saltar', 'nav.periodos'].map(s => getComputedStyle(document.querySelector(s)).display)")
+            "() => ['.saltar', 'nav.migas'].map(s => getComputedStyle(document.querySelector(s)).display)")
         assert hidden == ["none", "none"]
         assert visit.page.locator("table.tabla-periodo tbody tr").count() == 10
         pdf = visit.page.pdf(format="A4")
