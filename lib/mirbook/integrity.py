@@ -91,7 +91,23 @@ class RevisionView:
 #: Further checks run on every sound revision (signatures, embedded files…): ``checker(view)``
 #: returns findings. The e.firma module registers its checker here.
 Checker = Callable[[RevisionView], Iterable[Finding]]
-EXTRA_CHECKERS: list[Checker] = []
+
+
+def signature_findings(view: RevisionView) -> list[Finding]:
+    """The e.firma checks (:func:`mirbook.firma.revision_problems`) of a revision that records
+    signatures or carries a detached manifest signature; nothing to do (and no import) otherwise."""
+    import json
+
+    raw = json.loads((view.folder / MANIFEST).read_text(encoding="utf-8"))
+    if not raw.get("firmas") and not (view.folder / "manifest.json.p7s").exists():
+        return []
+    from .firma import revision_problems
+
+    return [Finding(view.period, view.number, line.split(": ", 1)[0], line.split(": ", 1)[-1], location=view.folder)
+            for line in revision_problems(view.folder, raw)]
+
+
+EXTRA_CHECKERS: list[Checker] = [signature_findings]
 
 
 @dataclass
@@ -425,10 +441,11 @@ def begin(reports_dir: Path, key: str, revision: int, manifest: bytes, kind: str
                          manifest=ledger.sha256_bytes(manifest), notes=list(notes))
 
 
-def finish(reports_dir: Path, pending: ledger.Entry) -> None:
-    """The completed entry of a revision now in place."""
+def finish(reports_dir: Path, pending: ledger.Entry, files: dict[str, str] | None = None) -> None:
+    """The completed entry of a revision now in place; ``files``: its side files (``{name: sha256}``,
+    e.g. the manifest's detached signature), which its manifest cannot list."""
     ledger.append(reports_dir, pending.kind, state=ledger.COMPLETED, ref=pending.seq, period=pending.period,
-                  revision=pending.revision, manifest=pending.manifest)
+                  revision=pending.revision, manifest=pending.manifest, files=files or {})
 
 
 def fault(point: str) -> None:
