@@ -331,7 +331,7 @@ def verify(reports_dir: Path, data_dir: Path | None = None, navigation: bool = T
     records = state.periods if state is not None else {}
     for key in sorted(set(keys) | set(records)):
         _check_period(report, reports_dir, key, records.get(key), state is not None)
-    if navigation and not report.evidence:
+    if navigation and not report.evidence and (keys or has_ledger):  # an empty folder has no pages yet
         _check_navigation(report, reports_dir)
     if data_dir is not None:
         _check_inputs(report, reports_dir, Path(data_dir), state)
