@@ -40,7 +40,6 @@ import json
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
 from .errors import MirbookError
@@ -148,7 +147,10 @@ def read(reports_dir: Path) -> list[Entry]:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+    """The run's clock (``$SOURCE_DATE_EPOCH`` when set, like the manifests)."""
+    from .provenance import now
+
+    return now().isoformat(timespec="seconds")
 
 
 def append(reports_dir: Path, kind: str, **fields) -> Entry:

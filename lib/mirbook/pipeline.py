@@ -163,7 +163,13 @@ class Runner:
         created = not self.reports_dir.exists()
         try:
             with archive.locked(self.reports_dir):
-                self._ledger = integrity.prepare(self.reports_dir)
+                try:
+                    self._ledger = integrity.prepare(self.reports_dir)
+                except MirbookError as damaged:  # bad data still gets validation's message first
+                    for run in _pending(runs):
+                        if self._validate(run):
+                            run.result = damaged
+                    return runs
                 for run in _pending(runs):
                     run.result = self._unchanged(run, clock)
                 try:
