@@ -11,9 +11,12 @@ Versions (``schema_version``):
 * 1 — every manifest written before the field existed (it has no ``schema_version``). Some
   of the oldest list ``cuadernos`` as plain names, or lack the semáforo counts; none names
   the institution or the programme;
-* 2 — ``institucion`` and ``programa`` (from ``params/mir.yaml`` at run time), ``cuadernos`` as
-  ``{nombre, titulo}``, all four semáforo counts;
-* 3 — the current form: ``salidas`` also lists the period page ``index.html`` (it shows the
+* 2 — ``institucion`` and ``programa`` (from ``params/mir.yaml`` at run time),
+  ``cuadernos`` as ``{nombre, titulo}``, all four semáforo counts;
+* 3 — ``motivo``, why the revision exists (``generar --motivo``; ``"sin
+  motivo"`` when a new revision of an archived period was made without one, empty for a
+  first revision). Older manifests read with an empty ``motivo``;
+* 4 — the current form: ``salidas`` also lists the period page ``index.html`` (it shows the
   figures, so it is evidence). In older revisions that page is navigation, unlisted, and
   ``verify`` checks it by rendering it again.
 
@@ -32,7 +35,9 @@ from functools import lru_cache
 from pathlib import Path
 
 FILE = "manifest.json"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+#: The motivo recorded when a new revision of an archived period is made without one.
+SIN_MOTIVO = "sin motivo"
 SEMAFOROS = ("verde", "amarillo", "rojo", "no_aplica")
 
 
@@ -93,6 +98,7 @@ class Manifest:
     revisiones_anteriores: tuple[str, ...]
     institucion: str
     programa: str
+    motivo: str = ""
     schema_version: int = field(default=SCHEMA_VERSION)
 
     def to_dict(self) -> dict:
@@ -125,6 +131,7 @@ class Manifest:
             "revisiones_anteriores": list(self.revisiones_anteriores),
             "institucion": self.institucion,
             "programa": self.programa,
+            "motivo": self.motivo,
         }
 
     def to_bytes(self) -> bytes:
@@ -224,6 +231,7 @@ def upgrade(raw: object, folder: Path | None = None,
         revisiones_anteriores=_texts(raw.get("revisiones_anteriores")),
         institucion=institucion,
         programa=programa,
+        motivo=str(raw.get("motivo") or "") if version >= 3 else "",
     )
 
 

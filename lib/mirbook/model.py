@@ -213,6 +213,8 @@ class Programacion:
     trimestre: int
     programado: int
     fila: int
+    #: Where the row is, as the user finds it: ``unidades/DGA.xlsx, hoja «registros», fila 7``.
+    origen: str = ""
 
 
 @dataclass(frozen=True)
@@ -228,6 +230,8 @@ class Registro:
     tipo: str
     flujo: str
     fila: int
+    #: Where the row is, as the user finds it: ``unidades/DGA.xlsx, hoja «registros», fila 7``.
+    origen: str = ""
 
 
 @dataclass(frozen=True)
@@ -240,6 +244,8 @@ class Justificacion:
     efecto: str
     otros_motivos: str
     fila: int
+    #: Where the row is, as the user finds it: ``unidades/DGA.xlsx, hoja «registros», fila 7``.
+    origen: str = ""
 
 
 @dataclass(frozen=True)
@@ -261,10 +267,15 @@ class Ajuste:
 
 @dataclass(frozen=True)
 class YearData:
-    """The typed inputs of one year, with the files they came from."""
+    """The typed inputs of one year, with the files they came from.
+
+    ``programacion`` is always the original plan; ``ajustes`` are the authorised changes to
+    it, applied per period by :func:`mirbook.ajustes.vigente` (the date decides which are in force).
+    """
 
     year: int
     programacion: tuple[Programacion, ...]
     registros: tuple[Registro, ...]
     justificaciones: tuple[Justificacion, ...]
     archivos: dict[str, Path] = field(default_factory=dict)
+    ajustes: tuple[Ajuste, ...] = ()

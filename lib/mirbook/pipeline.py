@@ -18,10 +18,13 @@ The recipe, in the order :meth:`Runner.run_many` follows it (bad input never tou
 6. **validate alongside** — with the optimised executor, while the workers work. Validation
    decides: when it finds errors the period's notebooks are stopped, its staging folder is
    removed and it stops with validation's message and exit code, whatever the notebooks did;
-   then ``indicadores.csv`` and ``validacion.html`` are written;
+   then the period's tables are written: ``indicadores.csv``, ``perspectiva.csv``,
+   ``programacion_vigente.csv``, the normalised snapshot of the inputs (``entradas/``) and
+   ``validacion.html``;
 7. **wait for the notebooks**: only now do notebook failures count;
 8. **archive**: earlier revisions carried into ``revisiones/``, the period page and
-   ``manifest.json`` (:mod:`mirbook.manifest`) written in staging, the revision recorded as pending
+   ``manifest.json`` (:mod:`mirbook.manifest`, with the revision's ``motivo``: ``--motivo``, else
+   asked on a terminal, else "sin motivo") written in staging, the revision recorded as pending
    in the ledger (:mod:`mirbook.ledger`), the staged folder swapped into place atomically, the
    revision recorded as completed; finally the navigation pages are rebuilt.
 
@@ -48,8 +51,8 @@ from .execute import NotebookJob, NotebookOutcome, notebook_title
 from .executors import Executor, NotebookRun, choose
 from .formatting import datetime_es, period_es
 from . import ledger
-from .manifest import Cuaderno, GitState, Manifest, Parametros
-from .model import Period
+from .manifest import SIN_MOTIVO, Cuaderno, GitState, Manifest, Parametros
+from .model import Period, quarter_of
 from .paths import is_demo_data, notebooks_dir, period_dir
 from .provenance import Provenance, collect, git_state, now, package_versions
 from .sources import year_files
@@ -61,6 +64,8 @@ if TYPE_CHECKING:
 
 NOTEBOOK_PATTERN = re.compile(r"\d{2}_[\w\-]+\.ipynb")
 Log = Callable[[str], None]
+#: Asks for the motivo of new revisions of already archived periods (``None``: not asked).
+AskMotivo = Callable[[Sequence[Period]], str | None]
 
 
 def discover_notebooks(folder: Path | None = None) -> list[Path]:
@@ -95,6 +100,7 @@ class _PeriodRun:
     workbook: Workbook | None = None
     staged: Path | None = None
     notebooks: NotebookRun | None = None
+    motivo: str = ""
     result: RunOutcome | MirbookError | None = None
 
 
@@ -111,6 +117,8 @@ class Runner:
         timeout: int = 600,
         log: Log = print,
         optimised: bool | None = None,
+        motivo: str | None = None,
+        ask_motivo: AskMotivo | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.reports_dir = Path(reports_dir)
@@ -119,6 +127,8 @@ class Runner:
         self.jobs = jobs
         self.timeout = timeout
         self.log = log
+        self.motivo = " ".join(motivo.split()) if motivo else None
+        self.ask_motivo = ask_motivo
         self.executor: Executor = choose(optimised)
         self._versions: dict[str, str] | None = None
         self._ledger: ledger.State = ledger.State()
@@ -194,6 +204,7 @@ class Runner:
         runs = _pending(runs)
         if not runs:
             return
+        self._motivos(runs)
         with ExitStack() as stack:
             for run in runs:
                 stage = stack.enter_context(archive.staging_dir(self.reports_dir, run.period))
@@ -266,6 +277,20 @@ class Runner:
         return RunOutcome(run.period, run.target, True, current.revision, dict(current.semaforos),
                           list(current.avisos), list(current.informacion), time.perf_counter() - clock)
 
+    def _motivos(self, runs: list[_PeriodRun]) -> None:
+        """Why each new revision exists: ``--motivo`` for all; for periods already archived and
+        no ``--motivo``, asked once (on a terminal), else "sin motivo"; a first revision needs none."""
+        if self.motivo:
+            for run in runs:
+                run.motivo = self.motivo
+            return
+        again = [run for run in runs if archive.read_manifest(run.target) is not None]
+        if not again:
+            return
+        answer = self.ask_motivo([run.period for run in again]) if self.ask_motivo else None
+        for run in again:
+            run.motivo = " ".join(answer.split()) if answer and answer.strip() else SIN_MOTIVO
+
     def _open(self, run: _PeriodRun) -> None:
         """Load the period's workbook; unreadable data ends the period with validation's message."""
         from .workbook import open_workbook
@@ -314,14 +339,27 @@ class Runner:
         ]
 
     def _write_tables(self, run: _PeriodRun, started: datetime) -> None:
-        from .table import write_csv
+        from . import ajustes, entradas, perspectiva
+        from .captura import capture_status
+        from .captura import render_html as render_captura
+        from .table import period_records_csv, write_csv
         from .validation import render_validation_html
 
         assert run.workbook is not None and run.validation is not None and run.staged is not None
-        self.log("[3/4] Escribiendo indicadores.csv y validacion.html…")
-        write_csv(run.workbook.evaluation, run.staged / "indicadores.csv")
+        wb = run.workbook
+        self.log("[3/4] Escribiendo indicadores.csv, perspectiva.csv, programacion_vigente.csv, registros_periodo.csv, "
+                 "entradas/, validacion.html y captura.html…")
+        write_csv(wb.evaluation, run.staged / "indicadores.csv")
+        perspectiva.write_csv(wb.perspectivas, run.staged / "perspectiva.csv")
+        ajustes.write_csv(wb.celdas, wb.period, run.staged / "programacion_vigente.csv")
+        records = period_records_csv(wb.data, run.period)
+        (run.staged / "registros_periodo.csv").write_text(records, encoding="utf-8", newline="")
+        entradas.write(wb.data, run.staged)
         html = render_validation_html(run.validation, datetime_es(started), demo=is_demo_data(self.data_dir))
         (run.staged / "validacion.html").write_text(html, encoding="utf-8")
+        status = capture_status(self.data_dir, run.period, self.params)
+        page = render_captura(status, datetime_es(started), demo=is_demo_data(self.data_dir))
+        (run.staged / "captura.html").write_text(page, encoding="utf-8")
 
     def _archive(self, run: _PeriodRun, started: datetime, git: GitState) -> int:
         """Manifest and the swap into place of a staged period (tables written); returns its revision."""
@@ -356,6 +394,7 @@ class Runner:
             revisiones_anteriores=tuple(earlier),
             institucion=self.params.mir.institucion,
             programa=self.params.mir.programa,
+            motivo=run.motivo,
         )
         manifest = _with_period_page(manifest, period, staged, target if record.top is not None else None)
         archive.write_atomic(staged / archive.MANIFEST, manifest.to_bytes())
@@ -415,3 +454,26 @@ def periods_with_data(data_dir: Path) -> list[Period]:
         quarters = (last.month - 1) // 3 + 1 if last else 0
         out.extend(Period(year, q) for q in range(1, quarters + 1))
     return out
+
+
+def latest_period(data_dir: Path) -> Period:
+    """The latest quarter with at least one registro dated in it (the default of ``generar``).
+
+    Years are tried newest first; a year whose data cannot be read stops the choice with
+    its message, rather than silently reporting an older year.
+    """
+    from .records import load_year
+
+    folders = sorted((p for p in Path(data_dir).iterdir() if p.is_dir() and re.fullmatch(r"\d{4}", p.name)),
+                     key=lambda p: p.name, reverse=True) if Path(data_dir).is_dir() else []
+    for folder in folders:
+        year = int(folder.name)
+        try:
+            data = load_year(Path(data_dir), year)
+        except DataError as exc:
+            raise DataError([f"No se puede elegir el periodo por omisión: los datos de {year} no se pueden leer "
+                             "(corríjalos, o indique --year y --period):"] + [f"  - {p}" for p in exc.problems]) from None
+        last = max((r.fecha for r in data.registros if r.fecha.year == year), default=None)
+        if last is not None:
+            return Period(year, quarter_of(last))
+    raise DataError(f"No hay registros fechados en ningún año de {data_dir}; indique --year y --period.")

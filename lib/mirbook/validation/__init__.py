@@ -64,6 +64,7 @@ def validate(
     warnings (realizado without programación, amarillo/rojo without justification) and
     the information notes (records dated after the period).
     """
+    from ..ajustes import vigente
     from ..indicators import evaluate
     from ..contract import READ_TABLES
     from ..records import to_year_data
@@ -72,10 +73,10 @@ def validate(
     data_dir = Path(data_dir)
     if inputs is not None and inputs.year != period.year:
         raise ValueError(f"inputs of {inputs.year} cannot validate {period}")
-    found = run_prechecks(data_dir, period.year, inputs)
+    found = run_prechecks(data_dir, period.year, inputs, params.folder)
     errors = list(found.errors)
     infos = list(found.infos)
-    warnings: list[str] = []
+    warnings: list[str] = list(found.warnings)
     outcomes = list(found.outcomes)
 
     if found.tables:
@@ -105,7 +106,7 @@ def validate(
         except DataError as exc:  # the suites should have caught it; never lose a problem
             errors.extend(exc.problems)
         else:
-            evaluation = evaluate(params.mir, data, period)
+            evaluation = evaluate(params.mir, vigente(data, data.ajustes, period), period)
             for aviso in evaluation.avisos:
                 (warnings if aviso.nivel == "advertencia" else infos).append(aviso.mensaje)
 
