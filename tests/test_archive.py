@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mirbook import archive
+from mirbook import archive, integrity
 from mirbook.model import Period
 
 
@@ -16,8 +16,8 @@ def _revision(folder: Path, number: int, content: str) -> None:
     (folder / "cuadernos").mkdir(parents=True, exist_ok=True)
     (folder / "00_resumen.html").write_text(content)
     (folder / "cuadernos" / "00_resumen.ipynb").write_text("{}")
-    (folder / "index.html").write_text("nav")
     manifest = {"revision": number, "salidas": archive.hash_outputs(folder)}  # a minimal version-1 manifest
+    (folder / "index.html").write_text("nav")  # written after: unlisted, a navigation page as before schema 3
     (folder / archive.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
 
 
@@ -78,20 +78,20 @@ def test_verify_finds_changed_missing_and_unlisted_files(tmp_path):
     folder = reports / "2026" / "T3"
     _revision(folder / "revisiones" / "r001", 1, "uno")
     _revision(folder, 2, "dos")
-    assert archive.verify(reports) == (2, [])
+    first = integrity.verify(reports, navigation=False)
+    assert (first.checked, first.findings) == (2, [])
     with open(folder / "revisiones" / "r001" / "00_resumen.html", "r+b") as handle:
         handle.write(b"U")  # one byte
     (folder / "cuadernos" / "00_resumen.ipynb").unlink()
     (folder / "extra.txt").write_text("?")
-    (folder / "index.html").write_text("navigation pages are not artifacts")
-    checked, problems = archive.verify(reports)
-    assert checked == 2
-    assert {(p.folder.name, p.path, p.kind) for p in problems} == {
-        ("r001", "00_resumen.html", "modificado"),
-        ("T3", "cuadernos/00_resumen.ipynb", "falta"),
-        ("T3", "extra.txt", "no_listado"),
-    }
-    assert "cambió" in problems[0].message(reports) or "falta" in problems[0].message(reports)
+    (folder / "index.html").write_text("an unlisted page is navigation, checked by rendering it again")
+    report = integrity.verify(reports, navigation=False)
+    assert report.checked == 2
+    assert sorted(f.message() for f in report.findings) == [
+        "2026/T3, revisión 1, 00_resumen.html: su contenido cambió (sha256 distinto al del manifiesto)",
+        "2026/T3, revisión 2, cuadernos/00_resumen.ipynb: falta (está en el manifiesto)",
+        "2026/T3, revisión 2, extra.txt: no está en el manifiesto (archivo añadido)",
+    ]
 
 
 def test_archived_periods_newest_first(tmp_path):

@@ -129,8 +129,8 @@ def test_links_between_navigation_pages_work_when_clicked(site, browser):
         visit.open(site.reports / "index.html")
         visit.page.get_by_role("link", name="Primer trimestre de 2026 (T1)").click()
         assert visit.page.url.endswith("/2026/T1/index.html")
-        visit.page.locator("nav.periodos a.anterior").click()
-        assert visit.page.url.endswith("/2025/T4/index.html")
+        visit.page.locator("nav.migas").get_by_role("link", name="Índice").click()
+        assert visit.page.url.endswith("/2026/index.html")
         visit.page.locator("nav.migas").get_by_role("link", name="Reportes archivados").click()
         assert visit.page.url.endswith("/reports/index.html")
         visit.page.get_by_role("link", name="revisión 1 de 2026 T1").click()
@@ -174,7 +174,7 @@ def test_print_media_hides_navigation_and_keeps_the_content(site, browser):
         visit.open(site.reports / "2026" / "T1" / "index.html")
         visit.page.emulate_media(media="print")
         hidden = visit.page.evaluate(
-            "() => ['.saltar', 'nav.periodos'].map(s => getComputedStyle(document.querySelector(s)).display)")
+            "() => ['.saltar', 'nav.migas'].map(s => getComputedStyle(document.querySelector(s)).display)")
         assert hidden == ["none", "none"]
         assert visit.page.locator("table.tabla-periodo tbody tr").count() == 10
         pdf = visit.page.pdf(format="A4")

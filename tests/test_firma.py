@@ -332,7 +332,7 @@ def test_firmar_refuses_a_tampered_revision(archive_copy, juana):
     csv.write_bytes(csv.read_bytes() + b"x")
     before = _tree(archive_copy)
     result = _firmar(archive_copy, juana)
-    assert result.returncode == 1 and "no coinciden con su manifiesto" in result.stderr
+    assert result.returncode == 1 and "indicadores.csv: su contenido cambió" in result.stderr
     assert _tree(archive_copy) == before
 
 

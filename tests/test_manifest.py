@@ -55,7 +55,7 @@ def test_what_is_not_a_manifest_reads_as_none(tmp_path, content):
 
 def test_encoding_is_stable_and_reads_back_the_same(tmp_path):
     raw = {
-        "schema_version": 3, "mirbook": "0.1.0", "anio": 2026, "periodo": "T3", "revision": 2, "huella": "ab",
+        "schema_version": manifest.SCHEMA_VERSION, "mirbook": "0.1.0", "anio": 2026, "periodo": "T3", "revision": 2, "huella": "ab",
         "parametros": {"year": 2026, "period": "T3", "data_dir": "data", "reports_dir": "reports"},
         "entradas": {"datos/2026/registros.csv": "cd"}, "codigo": {"x.py": "ef"}, "salidas": {"a.pdf": "01"},
         "paquetes": {"pandas": "2.2"}, "python": "3.11.9", "git": {"commit": None, "sucio": None},

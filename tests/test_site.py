@@ -147,15 +147,23 @@ def test_semaforo_is_never_colour_alone(site):
             assert (symbol, word) == words[value], (page, value)
 
 
-def test_period_pages_link_previous_and_next(site):
-    old = _text(site.reports / "2025" / "T4" / "index.html")
-    new = _text(site.reports / "2026" / "T1" / "index.html")
-    rev = _text(site.reports / "2026" / "T1" / "revisiones" / "r001" / "index.html")
-    assert 'class="siguiente" href="../../2026/T1/index.html"' in old and 'class="anterior"' not in old
-    assert 'class="anterior" href="../../2025/T4/index.html"' in new and 'class="siguiente" href' not in new
-    assert 'class="anterior" href="../../../../2025/T4/index.html"' in rev
-    for page in (old, new):
-        assert 'href="../../index.html"' in page  # back to the index
+def test_period_pages_are_frozen_evidence_linking_only_their_own_files_and_up(site):
+    # A period page is listed in its manifest and carried byte for byte into revisiones/: it may
+    # link only to its own files and to ../index.html (the year index, then the revisions' list).
+    for page in (site.reports / "2025" / "T4" / "index.html", site.reports / "2026" / "T1" / "index.html",
+                 site.reports / "2026" / "T1" / "revisiones" / "r001" / "index.html"):
+        manifest = json.loads((page.parent / "manifest.json").read_text(encoding="utf-8"))
+        assert "index.html" in manifest["salidas"], page
+        for href in parse(page).anchors:
+            if href.startswith(("#", "http")):
+                continue
+            assert href == "../index.html" or not href.startswith(("..", "/")), (page, href)
+    year = _text(site.reports / "2026" / "index.html")
+    assert 'href="T1/index.html"' in year and 'href="../index.html"' in year and "2025/T4" not in year
+    revisions = _text(site.reports / "2026" / "T1" / "revisiones" / "index.html")
+    assert 'href="r001/index.html"' in revisions and 'href="../index.html"' in revisions
+    index = _text(site.reports / "index.html")  # previous/next in time: the root index, newest first
+    assert index.index('href="2026/T1/index.html"') < index.index('href="2025/T4/index.html"')
 
 
 def test_period_page_shows_the_mir_and_every_document(site):
@@ -178,11 +186,10 @@ def test_what_changed_against_the_previous_revision(site):
     assert "<code>datos/2026/registros.csv</code>" in text
     changes = text[text.index('id="cambios"'):]
     assert re.search(r'<th scope="row">PROP</th><td>Realizado</td>', changes)
-    assert 'href="revisiones/r001/index.html"' in text
     older = _text(folder / "revisiones" / "r001" / "index.html")
-    assert "Cambios respecto" not in older and "Esta es una revisión anterior (revisión 1)" in older
-    assert 'href="../../index.html"' in older  # back to the newest revision
-    assert "Esta es la única revisión del periodo." in _text(site.reports / "2025" / "T4" / "index.html")
+    assert "Cambios respecto" not in older and "la revisión 1 del periodo, tal como se archivó" in older
+    assert 'href="../index.html"' in older  # up to the list of the period's revisions
+    assert 'href="r001/index.html"' in _text(folder / "revisiones" / "index.html")
 
 
 def _escaped_forms(value: str) -> list[str]:
@@ -211,7 +218,8 @@ def test_text_from_the_manifests_is_escaped_in_the_navigation_pages(site, tmp_pa
     manifest["avisos"] = [f"PROP: {HOSTILE}"]
     path.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
     written = rebuild_site(reports)
-    assert {p.relative_to(reports).as_posix() for p in written} == {"index.html", "2026/T1/index.html"}
+    # the period page is evidence (frozen, listed in the manifest): only the indexes are rebuilt
+    assert {p.relative_to(reports).as_posix() for p in written} == {"index.html", "2026/index.html"}
     for page in written:
         text = _text(page)
         assert "<b>x</b>" not in text
@@ -233,7 +241,7 @@ def test_navigation_pages_are_printable_and_fit_phones(site):
         assert '<a class="saltar" href="#contenido">' in text and '<main id="contenido"' in text
         assert "<header" in text and "<footer" in text
         if page != site.reports / "index.html":
-            assert '<nav class="migas"' in text and '<nav class="periodos"' in text
+            assert '<nav class="migas"' in text
 
 
 def test_generation_time_is_the_manifests(site):

@@ -3,20 +3,24 @@
 Layout of one period folder::
 
     T3/
-      index.html            navigation page (regenerated from the manifests, see mirbook.site)
+      index.html            the period page (evidence: listed in the manifest, see mirbook.site)
       manifest.json         what this revision was made from and what it contains (sha256)
       00_resumen.html/.pdf  … one HTML and one PDF per notebook
       indicadores.csv, validacion.html, captura.html, registros_periodo.csv
       cuadernos/            the executed notebooks
       revisiones/r001/      earlier revisions, each whole, exactly as it was archived
+      revisiones/index.html navigation: the list of the period's revisions
 
 Rules:
 
 * A revision is built complete in a staging folder inside the reports folder and then
   swapped into place with one atomic ``renameat2(RENAME_EXCHANGE)`` (or, where that is
   not available, two renames that the next run completes if interrupted).
-* Artifacts are immutable and listed with their sha256 in ``manifest.json``;
-  ``index.html`` pages are navigation, rebuilt from the manifests, and not hashed.
+* Artifacts are immutable and listed with their sha256 in ``manifest.json``, the period page
+  ``index.html`` included (since manifest schema 3); only the root, year and ``revisiones/``
+  indexes are navigation, rebuilt from the manifests (and older revisions' unlisted pages).
+* The archive as a whole is recorded in its ledger (:mod:`mirbook.ledger`) and checked by
+  :mod:`mirbook.integrity` before a run writes anything.
 * One run at a time per reports folder (``flock`` on the folder itself).
 """
 
@@ -31,7 +35,6 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from .manifest import FILE as MANIFEST
@@ -99,12 +102,12 @@ def _injected_fault(path: Path) -> None:
 
 
 def artifact_files(folder: Path) -> list[Path]:
-    """The artifacts of one revision folder (not its navigation pages, manifest, the manifest's
+    """The artifacts of one revision folder, its period page included (not its manifest, the manifest's
     signature or older revisions)."""
     out = []
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder)
-        if not path.is_file() or rel.parts[0] == REVISIONS or path.name in (MANIFEST, NAV_PAGE):
+        if not path.is_file() or rel.parts[0] == REVISIONS or rel.as_posix() == MANIFEST:
             continue
         if rel.as_posix() == MANIFEST_SIGNATURE:  # no manifest can list its own signature
             continue
@@ -236,16 +239,19 @@ def _link_or_copy(src: Path, dst: Path) -> None:
         shutil.copy2(src, dst)
 
 
-def carry_history(current: Path, staged: Path, revision: int) -> list[str]:
+def carry_history(current: Path, staged: Path, revision: int | None) -> list[str]:
     """Put every earlier revision into ``staged/revisiones``: the old ones as they are, and the
-    current top level as ``r<revision>``. Returns the relative names of all earlier revisions."""
+    current top level as ``r<revision>`` (none when ``revision`` is ``None``: ``mirbook reparar``
+    set the top level aside). Returns the relative names of all earlier revisions."""
     names = []
     old_revisions = current / REVISIONS
     if old_revisions.is_dir():
         for path in sorted(old_revisions.rglob("*")):
-            if path.is_file():
+            if path.is_file() and path.relative_to(old_revisions).as_posix() != NAV_PAGE:
                 _link_or_copy(path, staged / REVISIONS / path.relative_to(old_revisions))
         names = sorted(f"{REVISIONS}/{p.name}" for p in old_revisions.iterdir() if p.is_dir())
+    if revision is None:
+        return names
     name = f"{REVISIONS}/r{revision:03d}"
     for path in sorted(current.rglob("*")):
         rel = path.relative_to(current)
@@ -272,67 +278,6 @@ def archived_periods(reports_dir: Path) -> list[Period]:
             if (year_folder / f"T{quarter}" / MANIFEST).is_file():
                 out.append(Period(int(year_folder.name), quarter))
     return sorted(out, reverse=True)
-
-
-@dataclass(frozen=True)
-class VerifyProblem:
-    """One difference between the archive and its manifests."""
-
-    folder: Path
-    path: str
-    kind: str  # "modificado" | "falta" | "no_listado" | "manifiesto" | "firma"
-
-    def message(self, reports_dir: Path) -> str:
-        """Spanish description."""
-        where = self.folder.relative_to(reports_dir).as_posix()
-        if self.kind == "firma":  # issue 14: ``path`` is a whole line of firma.archive_checks
-            return f"{where}/{self.path}"
-        texts = {
-            "modificado": "su contenido cambió (sha256 distinto al del manifiesto)",
-            "falta": "falta (está en el manifiesto)",
-            "no_listado": "no está en el manifiesto",
-            "manifiesto": "el manifiesto no se puede leer",
-        }
-        return f"{where}/{self.path}: {texts[self.kind]}"
-
-
-def verify(reports_dir: Path, ca: list | None = None) -> tuple[int, list[VerifyProblem]]:
-    """Re-hash every revision of every period against its manifest.
-
-    Returns the number of revisions checked and the problems found.
-    """
-    problems: list[VerifyProblem] = []
-    checked = 0
-    if not reports_dir.is_dir():
-        return 0, problems
-    folders = []
-    for year_folder in sorted(p for p in reports_dir.iterdir() if p.is_dir() and p.name.isdigit()):
-        for period_folder in sorted(p for p in year_folder.iterdir() if p.is_dir() and p.name[:1] == "T"):
-            folders.extend(period_revisions(period_folder))
-    for folder in folders:
-        checked += 1
-        manifest = read_manifest(folder)
-        if manifest is None:
-            problems.append(VerifyProblem(folder, MANIFEST, "manifiesto"))
-            continue
-        expected = manifest.salidas
-        actual = {p.relative_to(folder).as_posix(): p for p in artifact_files(folder)}
-        for rel, digest in sorted(expected.items()):
-            if rel not in actual:
-                problems.append(VerifyProblem(folder, rel, "falta"))
-            elif sha256_file(actual[rel]) != digest:
-                problems.append(VerifyProblem(folder, rel, "modificado"))
-        for rel in sorted(set(actual) - set(expected)):
-            problems.append(VerifyProblem(folder, rel, "no_listado"))
-        # issue 14: signatures, manifest.json.p7s and the PDFs' embedded files (ca: trusted roots)
-        problems.extend(VerifyProblem(folder, line, "firma") for line in _archive_checks(folder, manifest, ca))
-    return checked, problems
-
-
-def _archive_checks(folder: Path, manifest: Manifest, ca: list | None) -> list[str]:
-    from .firma import archive_checks  # signing libraries: only when verifying
-
-    return archive_checks(folder, manifest, ca)
 
 
 def current_manifest(reports_dir: Path, period: Period) -> Manifest | None:

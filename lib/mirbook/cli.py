@@ -244,28 +244,69 @@ def _archive(runner: Runner, periods: list[Period], every: bool) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    """Re-hash the archive against its manifests."""
-    from .archive import verify
+    """Check the whole archive: manifests, files, ledger, navigation pages, signatures and embedded
+    files, and optionally the inputs."""
     from .export import export_notes
+    from .integrity import verify
     from .paths import resolve_dir
 
     reports_dir = resolve_dir(args.reports_dir, "reports")
+    data_dir = resolve_dir(args.data_dir, "data") if args.data_dir else None
     ca = None
     if args.ca:
         from .firma import load_certificates
 
         ca = load_certificates(Path(args.ca))
-    checked, found = verify(reports_dir, ca=ca)
+    report = verify(reports_dir, data_dir, ca=ca)
     notes, missing = export_notes(reports_dir)  # an unzipped «mirbook exportar»: what it leaves out
     for note in notes:
         print(f"Información: {note}")
-    problems = [problem.message(reports_dir) for problem in found] + missing
+    for note in report.notes:
+        print(f"Aviso: {note}")
+    problems = [finding.message() for finding in report.findings] + list(missing)
     if problems:
-        print(f"El archivo {reports_dir} tiene {len(problems)} diferencia(s) con sus manifiestos:", file=sys.stderr)
+        print(f"El archivo {reports_dir} tiene {len(problems)} problema(s):", file=sys.stderr)
         for problem in problems:
             print(f"  - {problem}", file=sys.stderr)
+        if report.evidence or missing:
+            print("Para apartar lo dañado sin borrar nada y seguir archivando: «mirbook reparar "
+                  f"--reports-dir {reports_dir}» (vea docs/recuperacion.md).", file=sys.stderr)
+        elif any(f.source for f in report.findings):
+            print("Las entradas cambiaron desde la revisión archivada: «mirbook generar» archiva una revisión nueva.",
+                  file=sys.stderr)
+        else:
+            print("Solo difieren páginas de navegación: «mirbook generar» las vuelve a escribir.", file=sys.stderr)
         return 1
-    print(f"Archivo íntegro: {checked} revisión(es) verificadas en {reports_dir}; todo coincide con los manifiestos.")
+    inputs = " y las entradas en " + str(data_dir) if data_dir else ""
+    print(f"Archivo íntegro: {report.checked} revisión(es) verificadas en {reports_dir}{inputs}; todo coincide "
+          "con los manifiestos y con el registro.")
+    return 0
+
+
+def cmd_repair(args: argparse.Namespace) -> int:
+    """Set aside what is damaged (deleting nothing) and record it in the ledger."""
+    from .archive import locked
+    from .integrity import repair, verify
+    from .paths import resolve_dir
+
+    reports_dir = resolve_dir(args.reports_dir, "reports")
+    if not reports_dir.is_dir():
+        raise MirbookError(f"No existe la carpeta del archivo {reports_dir}.")
+    with locked(reports_dir):
+        done = repair(reports_dir)
+    for line in done:
+        print(f"  - {line}")
+    if not done:
+        print(f"Nada que reparar en {reports_dir}.")
+    left = verify(reports_dir).findings
+    if left:
+        print("Quedan problemas que «mirbook reparar» no puede resolver; revíselos a mano (docs/recuperacion.md):",
+              file=sys.stderr)
+        for finding in left:
+            print(f"  - {finding.message()}", file=sys.stderr)
+        return 1
+    print(f"Archivo reparado: lo dañado quedó apartado y anotado en {reports_dir / 'registro.jsonl'}; no se borró "
+          "nada. Ejecute «mirbook generar» para archivar una revisión nueva de los periodos apartados.")
     return 0
 
 
@@ -437,7 +478,12 @@ def build_parser() -> argparse.ArgumentParser:
     ver.add_argument("--reports-dir", default=None, help="carpeta del archivo (por omisión: reports/)")
     ver.add_argument("--ca", default=None, metavar="ARCHIVO",
                      help="certificados de la autoridad certificadora (DER o PEM) en los que se confía para las firmas")
+    ver.add_argument("--data-dir", default=None,
+                     help="carpeta de datos: comprueba también que las entradas de la revisión vigente no cambiaron")
     ver.set_defaults(handler=cmd_verify)
+    rep = _command(sub, "reparar", "repair", "aparta y anota lo dañado del archivo, sin borrar nada")
+    rep.add_argument("--reports-dir", default=None, help="carpeta del archivo (por omisión: reports/)")
+    rep.set_defaults(handler=cmd_repair)
 
     exp = sub.add_parser("exportar", help="escribe un ZIP de los periodos de un año para una auditoría")
     exp.add_argument("--year", required=True, help="año, por ejemplo 2026")

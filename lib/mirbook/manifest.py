@@ -13,13 +13,16 @@ Versions (``schema_version``):
   the institution or the programme;
 * 2 — ``institucion`` and ``programa`` (from ``params/mir.yaml`` at run time),
   ``cuadernos`` as ``{nombre, titulo}``, all four semáforo counts;
-* 3 — the current form: ``motivo``, why the revision exists (``generar --motivo``; ``"sin
+* 3 — ``motivo``, why the revision exists (``generar --motivo``; ``"sin
   motivo"`` when a new revision of an archived period was made without one, empty for a
   first revision). Older manifests read with an empty ``motivo``.
   A revision made by ``mirbook firmar`` (``motivo`` ``"firma"``) also has ``firmado`` (when)
   and ``firmas`` (every e.firma signature of its PDFs, :class:`Firma`); these two keys are
   written only when set. Beside such a manifest, :data:`SIGNATURE` is its detached CMS
-  signature — the one file of a revision folder that no manifest can list.
+  signature — the one file of a revision folder that no manifest can list;
+* 4 — the current form: ``salidas`` also lists the period page ``index.html`` (it shows the
+  figures, so it is evidence). In older revisions that page is navigation, unlisted, and
+  ``verify`` checks it by rendering it again.
 
 A manifest on disk is never rewritten: :func:`upgrade` only changes what is read. The
 encoding (:meth:`Manifest.to_bytes`) is stable — sorted keys, UTF-8, two-space indent —
@@ -37,7 +40,7 @@ from pathlib import Path
 
 FILE = "manifest.json"
 SIGNATURE = FILE + ".p7s"  # the detached CMS signature of manifest.json, beside it (mirbook.firma)
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: The motivo recorded when a new revision of an archived period is made without one.
 SIN_MOTIVO = "sin motivo"
 SEMAFOROS = ("verde", "amarillo", "rojo", "no_aplica")

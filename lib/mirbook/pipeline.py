@@ -6,7 +6,9 @@ The recipe, in the order :meth:`Runner.run_many` follows it (bad input never tou
    a period with errors stops here;
 2. **fingerprint** the inputs, params, notebooks, code and package versions
    (:mod:`mirbook.provenance`);
-3. under a lock on the reports folder: **nothing changed?** — identical to the archived
+3. under a lock on the reports folder: **is the archive sound?** (:func:`mirbook.integrity.prepare`:
+   a foreign folder is refused, a damaged archive stops the run touching nothing, an interrupted
+   run's pending revision is completed or cancelled); **nothing changed?** — identical to the archived
    revision, whose outputs are intact → done: nothing else runs for that period (those are
    the very bytes validated when that revision was made, so validation would give the same
    verdict, and its ``validacion.html`` stands);
@@ -25,10 +27,11 @@ The recipe, in the order :meth:`Runner.run_many` follows it (bad input never tou
    :func:`mirbook.render.period_attachments`); the other tables (``perspectiva.csv``,
    ``programacion_vigente.csv``, ``registros_periodo.csv``, ``entradas/``) are written in step 5;
 8. **wait for the notebooks**: only now do notebook failures count;
-9. **archive**: ``manifest.json`` (:mod:`mirbook.manifest`, with the revision's ``motivo``:
-   ``--motivo``, else asked on a terminal, else "sin motivo"), earlier revisions carried into
-   ``revisiones/``, the staged folder swapped into place atomically; finally the navigation
-   pages are rebuilt.
+9. **archive**: earlier revisions carried into ``revisiones/``, the period page and
+   ``manifest.json`` (:mod:`mirbook.manifest`, with the revision's ``motivo``: ``--motivo``, else
+   asked on a terminal, else "sin motivo") written in staging, the revision recorded as pending
+   in the ledger (:mod:`mirbook.ledger`), the staged folder swapped into place atomically, the
+   revision recorded as completed; finally the navigation pages are rebuilt.
 
 The executor is chosen once (``MIRBOOK_PLAIN=1`` or ``Runner(optimised=False)`` for the plain
 reference one) and decides only how the notebooks run, whether validation comes first, and
@@ -47,7 +50,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__, archive
+from . import __version__, archive, integrity, ledger
 from .errors import DataError, DiskError, MirbookError, is_no_space, os_error_message
 from .execute import NotebookJob, NotebookOutcome, notebook_title
 from .executors import Executor, NotebookRun, choose
@@ -136,6 +139,7 @@ class Runner:
         self.ask_motivo = ask_motivo
         self.executor: Executor = choose(optimised)
         self._versions: dict[str, str] | None = None
+        self._ledger: ledger.State = ledger.State()
         if not self.notebooks:
             raise MirbookError(f"No hay cuadernos de reporte (NN_nombre.ipynb) en {notebooks_dir()}.")
 
@@ -177,7 +181,13 @@ class Runner:
         created = not self.reports_dir.exists()
         try:
             with archive.locked(self.reports_dir):
-                archive.recover(self.reports_dir)
+                try:
+                    self._ledger = integrity.prepare(self.reports_dir)
+                except MirbookError as damaged:  # bad data still gets validation's message first
+                    for run in _pending(runs):
+                        if self._validate(run):
+                            run.result = damaged
+                    return runs
                 for run in _pending(runs):
                     run.result = self._unchanged(run, clock)
                 try:
@@ -307,7 +317,10 @@ class Runner:
         current = archive.read_manifest(run.target)
         if run.provenance is None or current is None or current.huella != run.provenance.huella:
             return None
-        if archive.hash_outputs(run.target) != current.salidas:
+        outputs = archive.hash_outputs(run.target)
+        if archive.NAV_PAGE not in current.salidas:  # archived before period pages were evidence
+            outputs.pop(archive.NAV_PAGE, None)
+        if outputs != current.salidas:
             return None
         self.log(f"[2/4] Sin cambios: las entradas y el código son idénticos a la revisión "
                  f"{current.revision} archivada de {run.period}; no se modificó nada.")
@@ -412,12 +425,14 @@ class Runner:
         (run.staged / "captura.html").write_text(page, encoding="utf-8")
 
     def _plan(self, run: _PeriodRun, started: datetime, git: GitState) -> Manifest:
-        """The revision's manifest as known before the notebooks run: number, inputs, code, versions,
-        start time (outputs, end time and earlier revisions are filled in by :meth:`_archive`)."""
-        period, target, provenance = run.period, run.target, run.provenance
+        """The revision's manifest as known before the notebooks run: number (from the ledger:
+        numbers only grow), inputs, code, versions, start time (outputs, end time and earlier
+        revisions are filled in by :meth:`_archive`)."""
+        period, provenance = run.period, run.provenance
         assert provenance is not None and run.workbook is not None
-        current = archive.read_manifest(target)
-        revision = current.revision + 1 if current else (1 if not target.exists() else 2)
+        key = integrity.period_key(period)
+        record = self._ledger.periods.get(key) or ledger.PeriodRecord(key)
+        revision = record.last_number + 1
         evaluation = run.workbook.evaluation
         return Manifest(
             mirbook=__version__,
@@ -450,13 +465,22 @@ class Runner:
         """Manifest and the swap into place of a staged period (tables written); returns its revision."""
         period, staged, target, plan = run.period, run.staged, run.target, run.plan
         assert staged is not None and plan is not None
+        key = integrity.period_key(period)
+        record = self._ledger.periods.get(key) or ledger.PeriodRecord(key)
         revision = plan.revision
-        earlier = archive.carry_history(target, staged, revision - 1) if target.exists() else []
+        earlier = archive.carry_history(target, staged, record.top) if target.exists() else []
         manifest = replace(plan, salidas=archive.hash_outputs(staged), fin=now().isoformat(timespec="seconds"),
                            revisiones_anteriores=tuple(earlier))
+        manifest = _with_period_page(manifest, period, staged, target if record.top is not None else None)
         archive.write_atomic(staged / archive.MANIFEST, manifest.to_bytes())
         self.log(f"[4/4] Archivando la revisión de {period} y actualizando los índices…")
+        pending = integrity.begin(self.reports_dir, key, revision, manifest.to_bytes())
+        integrity.fault("antes-del-intercambio")
         archive.swap_into_place(staged, target)
+        integrity.fault("tras-el-intercambio")
+        integrity.finish(self.reports_dir, pending)
+        self._ledger = ledger.fold(ledger.read(self.reports_dir))
+        integrity.fault("tras-el-registro")
         return revision
 
     def _outcome(self, run: _PeriodRun, revision: int, clock: float,
@@ -466,6 +490,18 @@ class Runner:
         return RunOutcome(run.period, run.target, False, revision, evaluation.counts(),
                           _avisos(evaluation, "advertencia"), _avisos(evaluation, "informacion"),
                           time.perf_counter() - clock, notebooks)
+
+
+def _with_period_page(manifest: Manifest, period: Period, staged: Path, previous: Path | None) -> Manifest:
+    """Render the period page in staging (it is evidence) and list it in the manifest."""
+    from dataclasses import replace
+
+    from .site import load_revision, period_page, revision_of
+
+    html = period_page(revision_of(period, staged, manifest),
+                       load_revision(period, previous) if previous is not None else None)
+    (staged / archive.NAV_PAGE).write_text(html, encoding="utf-8")
+    return replace(manifest, salidas=archive.hash_outputs(staged))
 
 
 def _pending(runs: list[_PeriodRun]) -> list[_PeriodRun]:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import archive, firma
+from . import archive, firma, integrity
 from .errors import MirbookError
 from .manifest import Firma, Manifest
 from .model import Period
@@ -77,7 +77,8 @@ def sign_period(reports_dir: Path, period: Period, credential: firma.Credential,
         raise MirbookError(f"No hay ninguna revisión archivada de {period} en {reports_dir}: "
                            "ejecute primero «mirbook generar».")
     with archive.locked(reports_dir):
-        archive.recover(reports_dir)
+        state = integrity.prepare(reports_dir)  # a damaged archive is not signed; the ledger gives the number
+        key = integrity.period_key(period)
         current = archive.read_manifest(target)
         if current is None:
             raise MirbookError(f"{target / archive.MANIFEST}: el manifiesto no se puede leer; no se firmó nada.")
@@ -89,7 +90,7 @@ def sign_period(reports_dir: Path, period: Period, credential: firma.Credential,
         pdfs = sorted(rel for rel in current.salidas if rel.endswith(".pdf") and "/" not in rel)
         if not pdfs:
             raise MirbookError(f"{target}: la revisión no tiene reportes PDF que firmar.")
-        revision = current.revision + 1
+        revision = state.periods[key].last_number + 1 if key in state.periods else current.revision + 1
         records = list(current.firmas)
         with archive.staging_dir(reports_dir, period) as staged:
             _copy_top_level(target, staged)
@@ -116,7 +117,10 @@ def sign_period(reports_dir: Path, period: Period, credential: firma.Credential,
             payload = manifest.to_bytes()
             archive.write_atomic(staged / archive.MANIFEST, payload)
             archive.write_atomic(staged / firma.MANIFEST_SIGNATURE, firma.sign_detached(payload, credential))
+            pending = integrity.begin(reports_dir, key, revision, payload, kind="signature", notes=[f"firma: {role}"])
             archive.swap_into_place(staged, target)
+            integrity.finish(reports_dir, pending, {firma.MANIFEST_SIGNATURE: archive.sha256_file(
+                target / firma.MANIFEST_SIGNATURE)})
         from .site import rebuild_site
 
         rebuild_site(reports_dir)

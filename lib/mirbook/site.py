@@ -3,21 +3,34 @@
 * ``<reports>/index.html`` — every archived year and period, newest first, each with its semáforo
   summary (counts and a strip of the ten indicators) and direct links to the period page, every
   report (HTML and PDF), the validation and the earlier revisions;
+* ``<reports>/<year>/index.html`` — the same for one year;
 * ``<reports>/<year>/T<q>/index.html`` — the period page: the MIR at a glance, the reports,
-  who signed each PDF (the manifest's ``firmas``), the validation, the data files, the
-  previous and next period, and what changed;
-* ``…/revisiones/rNNN/index.html`` — the same page for each earlier revision.
+  who signed each PDF (the manifest's ``firmas``), the validation, the data files and what
+  changed against the previous revision;
+* ``…/revisiones/index.html`` — the list of a period's revisions;
+* ``…/revisiones/rNNN/index.html`` — the period page of each earlier revision.
 
 So every report of every period, including earlier revisions, is at most two clicks from
 ``<reports>/index.html``: index → report, or index → revision page → report.
+
+The period page shows the figures, so it is **evidence**: it is rendered in the staging folder
+before the swap (:func:`period_page`), listed with its sha256 in the revision's manifest and
+carried byte for byte into ``revisiones/`` when a newer revision arrives — frozen at archive
+time. So its content depends on nothing that changes later: it links only to its own files and
+up to ``../index.html`` (the year index while it is the newest, the ``revisiones/`` list once it
+is an earlier revision); the previous/next period and the list of revisions live on the
+navigation pages. The root, year and ``revisiones/`` indexes (and the pages of revisions
+archived before period pages were evidence, which are not in their manifests) are navigation:
+:func:`navigation_pages` renders them from the archive, :func:`rebuild_site` writes them and
+``verify`` compares them.
 
 Pages are static (no JavaScript), self-contained (CSS inline, nothing from the network),
 ``lang="es"``, readable at 360 px (wide tables turn into stacked cards) and printable. They are
 the templates ``templates/site/*.html.j2`` (rendered by :mod:`mirbook.templating`, with the
 reports' badges and legend from ``templates/macros.html.j2``) and use the reports' stylesheet plus
 ``templates/site/*.css`` (:func:`mirbook.style.site_css`), so they look like the reports. They are
-deterministic: they depend only on the manifests and files of the archive, so rebuilding an unchanged archive rewrites nothing. They are navigation and are not listed in the
-manifests.
+deterministic: they depend only on the manifests and files of the archive, so rebuilding an
+unchanged archive rewrites nothing.
 """
 
 from __future__ import annotations
@@ -98,12 +111,17 @@ def _rows(folder: Path, name: str = "indicadores.csv") -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def revision_of(period: Period, folder: Path, manifest: Manifest) -> Revision:
+    """A revision folder with its manifest (possibly still in staging)."""
+    return Revision(period, folder, manifest, _rows(folder))
+
+
 def load_revision(period: Period, folder: Path) -> Revision | None:
     """Read one revision folder (``None`` when it has no readable manifest)."""
     manifest = archive.read_manifest(folder)
     if manifest is None:
         return None
-    return Revision(period, folder, manifest, _rows(folder))
+    return revision_of(period, folder, manifest)
 
 
 def _size(path: Path) -> str:
@@ -192,8 +210,9 @@ def _data_files(rev: Revision) -> list[dict]:
         (archive.MANIFEST_SIGNATURE, "Firma del manifiesto (manifest.json.p7s)",
          "Firma electrónica (CMS) de manifest.json; se comprueba con «openssl cms -verify»."),
     ]
-    out = [{"href": name, "titulo": title, "detalle": detail, "size": _size(rev.folder / name)}
-           for name, title, detail in fixed if (rev.folder / name).is_file()]
+    out = [{"href": name, "titulo": title, "detalle": detail,
+            "size": _size(rev.folder / name) if name != "manifest.json" else ""}
+           for name, title, detail in fixed if (rev.folder / name).is_file() or name == "manifest.json"]
     for path in sorted((rev.folder / archive.NOTEBOOKS_SUBDIR).glob("*.ipynb")):
         title = titles.get(path.stem)
         out.append({
@@ -226,20 +245,11 @@ def _signers(rev: Revision) -> list[dict]:
     return list(groups.values())
 
 
-def _period_page(rev: Revision, newest: Revision, previous: Revision | None,
-                 prev_period: Period | None, next_period: Period | None, history: list[Revision],
-                 reports_dir: Path) -> str:
-    """HTML of a period page (the newest revision) or of an earlier revision's page."""
-    here = rev.folder
+def period_page(rev: Revision, previous: Revision | None) -> str:
+    """HTML of a period page (the evidence page of one revision, frozen when it is archived).
 
-    def rel(target: Path) -> str:
-        return posixpath.relpath(target.as_posix(), here.as_posix())
-
-    def nav_period(p: Period | None) -> dict | None:
-        if p is None:
-            return None
-        return {"href": rel(period_dir(reports_dir, p)) + "/index.html", "label": _label(p), "short": str(p)}
-
+    ``rev.folder`` may be the staging folder: every link is relative to the page's own folder.
+    """
     period = rev.period
     return _page(
         "period.html",
@@ -250,21 +260,12 @@ def _period_page(rev: Revision, newest: Revision, previous: Revision | None,
         corte=f"Cifras acumuladas del 1 de enero al {date_es(period.end)}.",
         cierre=date_es(period.end),
         rev=rev,
-        is_newest=rev is newest,
-        newest=newest,
-        newest_href=rel(newest.folder) + "/index.html",
-        index_href=rel(reports_dir) + "/index.html",
-        year_href=rel(reports_dir) + f"/index.html#anio-{period.year}",
-        prev=nav_period(prev_period),
-        next=nav_period(next_period),
         documents=_documents(rev),
         signatures=_signatures(rev),
         data_files=_data_files(rev),
         changes=_changes(rev, previous),
         motivo=rev.manifest.motivo,
         perspectiva=_rows(rev.folder, "perspectiva.csv"),
-        history=[{"number": h.number, "href": rel(h.folder) + "/index.html", "when": h.generated,
-                  "current": h is rev, "newest": h is newest} for h in reversed(history)],
         avisos=list(rev.manifest.avisos),
         informacion=list(rev.manifest.informacion),
         demo=rev.manifest.demo,
@@ -273,11 +274,23 @@ def _period_page(rev: Revision, newest: Revision, previous: Revision | None,
     )
 
 
-def _index_page(summaries: list[tuple[Period, Revision, list[Revision]]]) -> str:
-    """HTML of ``<reports>/index.html``; ``summaries`` oldest first."""
+def _revisions_page(period: Period, revisions: list[Revision], top: Revision | None) -> str:
+    """HTML of ``<period>/revisiones/index.html``: every revision of the period, newest first."""
+    rows = [{"number": r.number, "when": r.generated, "newest": r is top, "counts": r.counts,
+             "href": "../index.html" if r is top else f"{r.folder.name}/index.html"} for r in reversed(revisions)]
+    newest = top or revisions[-1]
+    return _page("revisiones.html", title=f"{_label(period)} — revisiones — {SITE_TITLE}",
+                 heading=f"Revisiones del {period_es(period.year, period.quarter)}", period=period,
+                 rows=rows, has_top=top is not None, demo=newest.manifest.demo,
+                 fuente=_data_source(newest.manifest, period.year), generado=newest.generated)
+
+
+def _index_page(summaries: list[tuple[Period, Revision, list[Revision]]], year: int | None = None) -> str:
+    """HTML of ``<reports>/index.html`` (or, with ``year``, of ``<reports>/<year>/index.html``);
+    ``summaries`` oldest first."""
     years: dict[int, list] = {}
     for period, newest, older in reversed(summaries):
-        base = f"{period.year}/{period.label}/"
+        base = f"{period.year}/{period.label}/" if year is None else f"{period.label}/"
         years.setdefault(period.year, []).append({
             "period": period,
             "label": _label(period),
@@ -294,7 +307,10 @@ def _index_page(summaries: list[tuple[Period, Revision, list[Revision]]]) -> str
     sources = sorted({_data_source(s[1].manifest, s[0].year).split(":")[0] for s in summaries})
     return _page(
         "index.html",
-        title=SITE_TITLE,
+        title=SITE_TITLE if year is None else f"{year} — {SITE_TITLE}",
+        heading="Reportes trimestrales archivados" if year is None else f"Reportes trimestrales archivados de {year}",
+        up_href=None if year is None else "../index.html",
+        year=year,
         years=sorted(years.items(), reverse=True),
         count=len(summaries),
         demo=any(s[1].manifest.demo for s in summaries),
@@ -304,29 +320,40 @@ def _index_page(summaries: list[tuple[Period, Revision, list[Revision]]]) -> str
     )
 
 
-def rebuild_site(reports_dir: Path) -> list[Path]:
-    """Regenerate every navigation page of the archive; returns the pages actually rewritten."""
+def navigation_pages(reports_dir: Path) -> dict[Path, str]:
+    """Every navigation page of the archive with the HTML it must have now."""
     reports_dir = Path(reports_dir)
-    periods = sorted(archive.archived_periods(reports_dir))  # oldest first
-    written: list[Path] = []
+    pages: dict[Path, str] = {}
     summaries = []
-    loaded = []
-    for period in periods:
+    for period in sorted(archive.archived_periods(reports_dir) + _set_aside(reports_dir)):  # oldest first
         folder = period_dir(reports_dir, period)
         revisions = [r for r in (load_revision(period, f) for f in archive.period_revisions(folder)) if r]
-        if revisions:
-            loaded.append((period, revisions))
-    for index, (period, revisions) in enumerate(loaded):
-        newest = revisions[-1]
-        prev_period = loaded[index - 1][0] if index > 0 else None
-        next_period = loaded[index + 1][0] if index + 1 < len(loaded) else None
+        if not revisions:
+            continue
+        top = revisions[-1] if revisions[-1].folder == folder else None
         for position, rev in enumerate(revisions):
-            page = rev.folder / archive.NAV_PAGE
-            html = _period_page(rev, newest, revisions[position - 1] if position else None,
-                                prev_period, next_period, revisions, reports_dir)
-            if archive.write_atomic(page, html):
-                written.append(page)
-        summaries.append((period, newest, revisions[:-1]))
-    if archive.write_atomic(reports_dir / archive.NAV_PAGE, _index_page(summaries)):
-        written.append(reports_dir / archive.NAV_PAGE)
-    return written
+            if archive.NAV_PAGE not in rev.manifest.salidas:  # archived before pages were evidence
+                pages[rev.folder / archive.NAV_PAGE] = period_page(rev, revisions[position - 1] if position else None)
+        if (folder / archive.REVISIONS).is_dir():
+            pages[folder / archive.REVISIONS / archive.NAV_PAGE] = _revisions_page(period, revisions, top)
+        if top is not None:
+            summaries.append((period, top, revisions[:-1]))
+    for year in sorted({p.year for p, _, _ in summaries}):
+        pages[reports_dir / str(year) / archive.NAV_PAGE] = _index_page([s for s in summaries if s[0].year == year], year)
+    pages[reports_dir / archive.NAV_PAGE] = _index_page(summaries)
+    return pages
+
+
+def _set_aside(reports_dir: Path) -> list[Period]:
+    """Periods without a top-level revision (``mirbook reparar`` set it aside) that still have earlier ones."""
+    out = []
+    for folder in reports_dir.glob(f"[0-9][0-9][0-9][0-9]/T[1-4]/{archive.REVISIONS}"):
+        period_folder = folder.parent
+        if not (period_folder / archive.MANIFEST).is_file():
+            out.append(Period(int(period_folder.parent.name), int(period_folder.name[1])))
+    return out
+
+
+def rebuild_site(reports_dir: Path) -> list[Path]:
+    """Regenerate every navigation page of the archive; returns the pages actually rewritten."""
+    return [page for page, html in navigation_pages(reports_dir).items() if archive.write_atomic(page, html)]
