@@ -130,7 +130,7 @@ class Manifest:
 
 
 @lru_cache(maxsize=1)
-def _names_from_params() -> tuple[str, str]:
+def names_from_params() -> tuple[str, str]:
     """``(institucion, programa)`` of the current ``params/mir.yaml``; empty when it cannot be read."""
     from .errors import MirbookError
     from .workbook import load_params
@@ -161,7 +161,7 @@ def _texts(value: object) -> tuple[str, ...]:
 
 
 def upgrade(raw: object, folder: Path | None = None,
-            names: Callable[[], tuple[str, str]] = _names_from_params) -> Manifest:
+            names: Callable[[], tuple[str, str]] = names_from_params) -> Manifest:
     """Turn a manifest as read from JSON (any version) into the current :class:`Manifest`.
 
     Every fix for an older form lives here: a missing field takes the value the readers

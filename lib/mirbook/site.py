@@ -28,12 +28,10 @@ from pathlib import Path
 
 from . import archive, style, templating
 from .formatting import date_es, datetime_es, period_es
-from .manifest import Cuaderno, Manifest
+from .manifest import Cuaderno, Manifest, names_from_params
 from .model import Period
 from .paths import period_dir
 
-SITE_TITLE = "Evaluación trimestral de la MIR — Unidad de Política Migratoria"
-ANTETITULO = "Matriz de Indicadores para Resultados (MIR) · Unidad de Política Migratoria"
 ORDEN_SEMAFORO = templating.ORDEN_SEMAFORO
 #: Spanish names of the indicadores.csv columns shown in "what changed".
 CAMPOS = {
@@ -133,9 +131,20 @@ def _data_source(manifest: Manifest, year: int) -> str:
 # --- templates -----------------------------------------------------------------------------------
 
 
-def _page(template: str, **context) -> str:
-    return templating.render(f"site/{template}.j2", css=style.site_css(), site_title=SITE_TITLE,
-                             CAMPOS=CAMPOS, ANTETITULO=ANTETITULO, **context)
+def _names(rev: Revision | None) -> tuple[str, str]:
+    """``(institucion, programa)`` of a revision's manifest; of ``params/mir.yaml`` without one."""
+    return (rev.institucion, rev.programa) if rev is not None and rev.institucion else names_from_params()
+
+
+def site_title(names: tuple[str, str]) -> str:
+    """``Evaluación trimestral de la MIR — <institución>``."""
+    return f"Evaluación trimestral de la MIR — {names[0]}"
+
+
+def _page(template: str, names: tuple[str, str], **context) -> str:
+    institucion, programa = names
+    return templating.render(f"site/{template}.j2", css=style.site_css(), CAMPOS=CAMPOS,
+                             ANTETITULO=f"{programa} · {institucion}", **context)
 
 
 def _changes(current: Revision, previous: Revision | None) -> dict | None:
@@ -210,7 +219,8 @@ def _period_page(rev: Revision, newest: Revision, previous: Revision | None,
     period = rev.period
     return _page(
         "period.html",
-        title=f"{_label(period)} — revisión {rev.number} — {SITE_TITLE}",
+        _names(rev),
+        title=f"{_label(period)} — revisión {rev.number} — {site_title(_names(rev))}",
         heading=f"Evaluación de la MIR — {period_es(period.year, period.quarter)}",
         period=period,
         label=_label(period),
@@ -255,9 +265,11 @@ def _index_page(summaries: list[tuple[Period, Revision, list[Revision]]]) -> str
         })
     latest = max((s[1].manifest.fin for s in summaries), default="")
     sources = sorted({_data_source(s[1].manifest, s[0].year).split(":")[0] for s in summaries})
+    names = _names(summaries[-1][1] if summaries else None)
     return _page(
         "index.html",
-        title=SITE_TITLE,
+        names,
+        title=site_title(names),
         years=sorted(years.items(), reverse=True),
         count=len(summaries),
         demo=any(s[1].manifest.demo for s in summaries),
