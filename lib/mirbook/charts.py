@@ -136,6 +136,22 @@ def _pct_axis(value: float, _pos: int) -> str:
     return f"{value:,.0f} %"
 
 
+def _draw_bands(ax, band_list: list[tuple[float, float, str]], top: float, label_x: float) -> None:
+    """Shade the semáforo bands (tint, hatch, word) from 0 to ``top``; words right-aligned at ``label_x``."""
+    for lo, hi, name in band_list:
+        lo_c, hi_c = max(lo, 0), min(hi, top)
+        if hi_c <= lo_c:
+            continue
+        sem = style.semaforo(name)
+        ax.axhspan(lo_c, hi_c, facecolor=sem.tinte, edgecolor=_mix(sem.oscuro, 0.55), hatch=sem.trama or None,
+                   linewidth=0, zorder=0)
+        if (hi_c - lo_c) / top > 0.06:
+            # a little above the middle, so the verde label stays clear of the meta line
+            ax.text(label_x, lo_c + (hi_c - lo_c) * 0.7, sem.etiqueta, ha="right", va="center", fontsize=7.5,
+                    color=sem.oscuro, fontweight="bold", zorder=1,
+                    bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+
+
 def avance_svg(
     indicator: Indicator,
     meta: Fraction,
@@ -165,18 +181,7 @@ def avance_svg(
     top = max([m * 1.45, *(v * 1.15 for v in values), 10.0])
     left.set_xlim(0.5, 4.5)
     left.set_ylim(0, top)
-    for lo, hi, name in band_list:
-        lo_c, hi_c = max(lo, 0), min(hi, top)
-        if hi_c <= lo_c:
-            continue
-        sem = style.semaforo(name)
-        left.axhspan(lo_c, hi_c, facecolor=sem.tinte, edgecolor=_mix(sem.oscuro, 0.55), hatch=sem.trama or None,
-                     linewidth=0, zorder=0)
-        if (hi_c - lo_c) / top > 0.06:
-            # a little above the middle, so the verde label stays clear of the meta line
-            left.text(4.47, lo_c + (hi_c - lo_c) * 0.7, sem.etiqueta, ha="right", va="center", fontsize=7.5,
-                      color=sem.oscuro, fontweight="bold", zorder=1,
-                      bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+    _draw_bands(left, band_list, top, 4.47)
     left.axhline(m, color=style.TEXTO, linewidth=1.1, linestyle=(0, (6, 3)), zorder=2)
 
     def series(points: list[Punto], colour: str, dashed: bool, label: str, annotate: bool) -> None:
@@ -252,3 +257,111 @@ def avance_svg(
         loc="upper center", bbox_to_anchor=(0.5, -0.1 if not pending else -0.2), frameon=False, ncol=2,
     )
     return to_svg(fig)
+
+
+# --- the house style for a researcher's own charts ---------------------------------------------
+#
+# The same colours, axes and bands as the report's charts, for a notebook's own figures, so they
+# look like the rest of the report in the HTML pages and in the PDFs.
+
+#: The period's year and the previous year, as in the avance chart; programado bars.
+COLOR_ACTUAL = style.GUINDA
+COLOR_ANTERIOR = "#6B6B6B"
+COLOR_PROGRAMADO = "#D9D9D9"
+
+
+def figura(ancho: float = 7.0, alto: float = 3.0, filas: int = 1, columnas: int = 1):
+    """A new figure in the house style (``Figure``, never pyplot) and its axes: ``fig, ax``."""
+    setup()
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(ancho, alto), layout="constrained")
+    return fig, fig.subplots(filas, columnas)
+
+
+def colores_anios(anios, actual: int) -> dict[int, str]:
+    """A colour per year: guinda for ``actual``, grey for the year before, lighter greys for older ones
+    (later years, if any, guinda lightened)."""
+    out = {}
+    for year in sorted({int(a) for a in anios}):
+        if year == actual:
+            out[year] = COLOR_ACTUAL
+        elif year < actual:
+            out[year] = _mix(COLOR_ANTERIOR, min(0.7, 0.25 * (actual - 1 - year)))
+        else:
+            out[year] = _mix(COLOR_ACTUAL, min(0.7, 0.3 * (year - actual)))
+    return out
+
+
+def eje_porcentaje(ax, eje: str = "y") -> None:
+    """Write the ``eje`` axis (``"y"`` or ``"x"``) as percentages: ``50 %``, ``1,200 %``."""
+    from matplotlib.ticker import FuncFormatter
+
+    (ax.yaxis if eje == "y" else ax.xaxis).set_major_formatter(FuncFormatter(_pct_axis))
+
+
+def bandas_semaforo(ax, indicador: Indicator, meta: Fraction, tope: float | None = None,
+                    linea_meta: bool = True) -> None:
+    """Shade the semáforo bands of ``indicador`` around ``meta`` (avance percentages on the y axis),
+    with the hatch and the word of each band, and the dashed meta line, as in the avance chart.
+
+    Call it after plotting the data (the bands reach up to ``tope``, default the current top of
+    the y axis, at least 1.45 × meta) and before :func:`mostrar`.
+    """
+    m = float(meta)
+    top = float(tope) if tope is not None else max(ax.get_ylim()[1], m * 1.45, 10.0)
+    ax.set_ylim(0, top)
+    low, high = ax.get_xlim()
+    _draw_bands(ax, bands(indicador, meta), top, high - (high - low) * 0.01)
+    if linea_meta:
+        ax.axhline(m, color=style.TEXTO, linewidth=1.1, linestyle=(0, (6, 3)), zorder=2,
+                   label=f"Meta ({pct_es(meta)})")
+    eje_porcentaje(ax)
+
+
+def _bar_text(porcentaje: bool):
+    def text(value: float) -> str:
+        if value != value:  # NaN: no bar
+            return ""
+        return pct_es(Fraction(str(value))) if porcentaje else f"{value:,.0f}"
+
+    return text
+
+
+def barras(ax, datos, x: str, y: str, hue: str | None = None, actual: int | None = None,
+           porcentaje: bool = False, etiquetas: bool = True, horizontal: bool = False) -> None:
+    """Bars in the house style from a DataFrame: guinda bars, or one colour per year when ``hue``
+    holds years (``actual``: the period's year, guinda; the previous one grey); values written
+    on the bars in es-MX (percentages when ``porcentaje``), thin dark outlines for grey print."""
+    import seaborn as sns
+    from matplotlib.ticker import MaxNLocator
+
+    setup()
+    options: dict = {"color": COLOR_ACTUAL} if hue is None else {}
+    if hue is not None and actual is not None:
+        options = {"palette": colores_anios(datos[hue].dropna(), actual)}
+    elif hue is not None:
+        options = {"palette": [COLOR_ACTUAL, COLOR_ANTERIOR, COLOR_PROGRAMADO]}
+    sns.barplot(data=datos, x=y if horizontal else x, y=x if horizontal else y, hue=hue,
+                orient="h" if horizontal else "v", saturation=1, edgecolor=style.TEXTO, linewidth=0.6, ax=ax,
+                **options)
+    if etiquetas:
+        for container in ax.containers:
+            ax.bar_label(container, fmt=_bar_text(porcentaje), fontsize=7.5, padding=2)
+    value_axis = "x" if horizontal else "y"
+    if porcentaje:
+        eje_porcentaje(ax, value_axis)
+    else:
+        (ax.xaxis if horizontal else ax.yaxis).set_major_locator(MaxNLocator(integer=True))
+    if hue is not None and ax.get_legend() is not None:
+        # below the axes, as in the avance chart, so it never covers a bar or its figure
+        handles, labels = ax.get_legend_handles_labels()
+        ax.legend(handles, labels, title=None, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12),
+                  ncol=max(1, len(labels)))
+
+
+def mostrar(fig) -> None:
+    """Show the figure as SVG (what goes into the report's HTML and PDF, identical in JupyterLab)."""
+    from IPython.display import SVG, display
+
+    display(SVG(to_svg(fig)))

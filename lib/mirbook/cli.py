@@ -231,12 +231,42 @@ def _command(sub, name: str, alias: str, help: str) -> argparse.ArgumentParser:
     return parser
 
 
+def cmd_firmar(args: argparse.Namespace) -> int:
+    """Sign every report PDF of the period's newest revision with an e.firma (one new revision)."""
+    import os
+
+    from .firma import load_credential
+    from .model import Period
+    from .paths import resolve_dir
+    from .sign_period import sign_period
+
+    period = Period.parse(args.year, args.period)
+    if args.password_env:
+        if args.password_env not in os.environ:
+            raise UsageError(f"La variable de entorno {args.password_env} (indicada en --password-env) no existe.")
+        password = os.environ[args.password_env]
+    else:
+        import getpass
+
+        password = getpass.getpass(f"Contraseña de la llave privada {args.key}: ")
+    credential = load_credential(Path(args.cer), Path(args.key), password)
+    del password
+    outcome = sign_period(resolve_dir(args.reports_dir, "reports"), period, credential, args.rol,
+                          log=lambda line: print(line, file=sys.stderr))
+    print(f"{outcome.period}: {len(outcome.files)} reporte(s) firmado(s) por {outcome.signer.name} como "
+          f"«{outcome.role}»; revisión {outcome.revision} archivada en {outcome.folder} "
+          f"(la anterior queda en revisiones/).")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command."""
     parser = _Parser(
         prog="mirbook",
         description="Cuaderno de evaluación trimestral de la MIR de la Unidad de Política Migratoria.",
     )
+    from .firma import ROLES
+
     sub = parser.add_subparsers(dest="command", metavar="comando", parser_class=_Parser)
     sub.required = True
 
@@ -276,6 +306,17 @@ def build_parser() -> argparse.ArgumentParser:
     ver = _command(sub, "verificar", "verify", "comprueba el archivo de reportes contra sus manifiestos")
     ver.add_argument("--reports-dir", default=None, help="carpeta del archivo (por omisión: reports/)")
     ver.set_defaults(handler=cmd_verify)
+
+    fir = sub.add_parser("firmar", help="firma con e.firma los reportes PDF de un periodo (nueva revisión)")
+    _add_period(fir, data=False)
+    fir.add_argument("--cer", required=True, help="certificado de la e.firma (.cer, DER o PEM)")
+    fir.add_argument("--key", required=True, help="llave privada cifrada de la e.firma (.key)")
+    fir.add_argument("--rol", choices=ROLES, default=None,
+                     help="rol de quien firma (por omisión: el siguiente de Elaboró, Revisó, Autorizó)")
+    fir.add_argument("--password-env", default=None,
+                     help="variable de entorno con la contraseña de la llave (por omisión se pide en la terminal)")
+    fir.add_argument("--reports-dir", default=None, help="carpeta del archivo (por omisión: reports/)")
+    fir.set_defaults(handler=cmd_firmar)
     return parser
 
 

@@ -40,7 +40,7 @@ from pathlib import Path
 
 from .ajustes import vigente
 from .formatting import round2
-from .indicators import HUNDRED, avance_pct, cumplimiento_pct, programado, realizado, semaforo
+from .indicators import HUNDRED, avance_pct, classify_semaforo, cumplimiento_pct, programado, realizado
 from .model import Ajuste, Indicator, Mir, Period, YearData
 
 CSV_COLUMNS = (
@@ -103,7 +103,7 @@ def outlook(indicator: Indicator, period: Period, programado_anual: int, realiza
         faltan_para_verde=None if low is None else max(0, low - realizado_acumulado),
         margen_sobre_verde=None if high is None else high - realizado_acumulado,
         proyeccion_cierre=projection,
-        semaforo_proyectado=semaforo(cumplimiento, indicator.umbral_verde, indicator.umbral_rojo),
+        semaforo_proyectado=classify_semaforo(cumplimiento, indicator.umbral_verde, indicator.umbral_rojo),
     )
 
 

@@ -47,7 +47,9 @@ class Workbook:
             and the files they came from (``archivos``).
         evaluation: every indicator evaluated for the period (``results``, ``avisos``,
             ``get(clave)``, ``counts()``).
-        previous: the data of the previous year, ``None`` when there is none.
+        previous: the data of the whole previous year (records after the period's quarter
+            included), ``None`` when there is none; the same period, cut at the quarter's end, is
+            :func:`mirbook.datos.mismo_periodo_anterior`.
         previous_evaluation: the same period of the previous year evaluated, or ``None``.
         previous_error: why the previous year's data could not be read, or ``None``.
     """
