@@ -13,6 +13,7 @@ from markupsafe import escape
 
 from conftest import DEMO, load_pinned_params, make_year
 from mirbook import charts, report, style
+from mirbook.model import SEMAFOROS
 from mirbook.workbook import open_workbook
 
 EVIL_TITLE = '<script>alert(1)</script> & "x"'
@@ -70,8 +71,9 @@ def tags_of(html: str) -> list[tuple[str, dict]]:
 
 def test_every_semaforo_has_word_symbol_and_aa_contrast():
     symbols = set()
-    for key in ("verde", "amarillo", "rojo", "no_aplica"):
-        sem = style.semaforo(key)
+    assert tuple(style.SEMAFOROS) == SEMAFOROS  # the display table follows the one order
+    for key in SEMAFOROS:
+        sem = style.display(key)
         assert sem.etiqueta and sem.simbolo
         symbols.add(sem.simbolo)
         assert style.contrast_ratio(sem.texto, sem.fondo) >= 4.5, key

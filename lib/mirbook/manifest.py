@@ -28,9 +28,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .model import SEMAFOROS
+
 FILE = "manifest.json"
 SCHEMA_VERSION = 2
-SEMAFOROS = ("verde", "amarillo", "rojo", "no_aplica")
 
 
 class ManifestError(ValueError):

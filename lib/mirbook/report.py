@@ -317,7 +317,7 @@ def indicador_html(wb: Workbook, clave: str) -> str:
         productos=productos,
         mostrar_tipo=bool(ind.flujos or tipos),
         justificaciones=justifications(ind, data, p),
-        falta_justificacion=r.semaforo in ("amarillo", "rojo") and r.justificacion is None,
+        falta_justificacion=r.falta_justificacion,
         avisos=wb.evaluation.avisos_de(clave),
         archivo_programacion=files["programacion"],
         archivo_registros=files["registros"],

@@ -29,10 +29,9 @@ from pathlib import Path
 from . import archive, style, templating
 from .formatting import date_es, datetime_es, period_es
 from .manifest import Cuaderno, Manifest, names_from_params
-from .model import Period
+from .model import SEMAFOROS, Period
 from .paths import period_dir
 
-ORDEN_SEMAFORO = templating.ORDEN_SEMAFORO
 #: Spanish names of the indicadores.csv columns shown in "what changed".
 CAMPOS = {
     "realizado": "Realizado",
@@ -64,7 +63,7 @@ class Revision:
     @property
     def counts(self) -> dict[str, int]:
         """Indicators per semáforo value."""
-        return {k: self.manifest.semaforos[k] for k in ORDEN_SEMAFORO}
+        return {k: self.manifest.semaforos[k] for k in SEMAFOROS}
 
     @property
     def generated(self) -> str:

@@ -31,13 +31,12 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from . import style
 from .formatting import date_es, datetime_es, int_es, pct_es, period_es, round2
+from .model import SEMAFOROS
 
 if TYPE_CHECKING:  # pragma: no cover
     import jinja2
 
 _URL_RE = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
-#: The order in which semáforo values are counted and listed.
-ORDEN_SEMAFORO = ("verde", "amarillo", "rojo", "no_aplica")
 
 
 def _exact(value: Any) -> Fraction | int | None:
@@ -140,7 +139,7 @@ def environment() -> "jinja2.Environment":
     )
     env.filters.update(FILTERS)
     env.tests["url"] = is_url
-    env.globals.update(SEMAFOROS=style.SEMAFOROS, ORDEN_SEMAFORO=ORDEN_SEMAFORO)
+    env.globals.update(SEMAFOROS=style.SEMAFOROS, ORDEN_SEMAFORO=SEMAFOROS)  # the order: model.SEMAFOROS
     return env
 
 
