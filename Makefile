@@ -32,13 +32,13 @@ test: setup
 	$(BIN)/python -m pytest
 
 report: setup
-	$(BIN)/mirbook run --year $(YEAR) --period $(PERIOD)
+	$(BIN)/mirbook generar --year $(YEAR) --period $(PERIOD)
 
 report-all: setup
-	$(BIN)/mirbook run --all
+	$(BIN)/mirbook generar --all
 
 validate: setup
-	$(BIN)/mirbook validate --year $(YEAR) --period $(PERIOD)
+	$(BIN)/mirbook validar --year $(YEAR) --period $(PERIOD)
 
 # JupyterLab on the whole project, opened on notebooks/. The kernel is the .venv's python: the
 # native "python3" kernelspec resolves to the interpreter of the server, which is $(BIN)/python.

@@ -77,7 +77,7 @@ def sign_period(reports_dir: Path, period: Period, credential: firma.Credential,
     target = period_dir(reports_dir, period)
     if not (target / archive.MANIFEST).is_file():
         raise MirbookError(f"No hay ninguna revisión archivada de {period} en {reports_dir}: "
-                           "ejecute primero «mirbook run».")
+                           "ejecute primero «mirbook generar».")
     with archive.locked(reports_dir):
         archive.recover(reports_dir)
         current = archive.read_manifest(target)
@@ -85,7 +85,7 @@ def sign_period(reports_dir: Path, period: Period, credential: firma.Credential,
             raise MirbookError(f"{target / archive.MANIFEST}: el manifiesto no se puede leer; no se firmó nada.")
         if outputs(target) != current["salidas"]:
             raise MirbookError(f"{target}: los archivos no coinciden con su manifiesto; revise con "
-                               "«mirbook verify» antes de firmar. No se firmó nada.")
+                               "«mirbook verificar» antes de firmar. No se firmó nada.")
         role = role or next_role(current)
         firma.check_role(role)
         pdfs = sorted(rel for rel in current["salidas"] if rel.endswith(".pdf") and "/" not in rel)
