@@ -30,7 +30,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable
 
 from . import style
-from .formatting import date_es, datetime_es, int_es, pct_es, period_es, round2
+from .formatting import date_es, datetime_es, decimal_es, int_es, pct_es, period_es
 from .model import SEMAFOROS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -74,7 +74,7 @@ def entero(value: int | str | None) -> str:
 def numero(value: Fraction | int) -> str:
     """A threshold or a number of points: ``10`` or ``12.50``."""
     value = Fraction(value)
-    return int_es(int(value)) if value.denominator == 1 else f"{round2(value):,.2f}"
+    return int_es(int(value)) if value.denominator == 1 else decimal_es(value)
 
 
 def fecha_corta(value: date) -> str:
