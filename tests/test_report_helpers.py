@@ -20,14 +20,16 @@ EVIL_TITLE = '<script>alert(1)</script> & "x"'
 EVIL_TITLE_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;x&#34;"
 
 
+# The demo periods with the tests' own institutional parameters (conftest.PINNED_DEFAULTS): the
+# semáforos, counts and notices asserted below must not move when params/mir.yaml is edited.
 @pytest.fixture(scope="module")
 def wb():
-    return report.open(2026, "T3")
+    return open_workbook(2026, "T3", DEMO, load_pinned_params().folder)
 
 
 @pytest.fixture(scope="module")
 def wb_2025_t4():
-    return report.open(2025, "T4")
+    return open_workbook(2025, "T4", DEMO, load_pinned_params().folder)
 
 
 def evil_data(root: Path) -> Path:
