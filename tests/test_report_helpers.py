@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
-from conftest import DEMO, load_pinned_params, make_year
+from conftest import DEMO, load_pinned_params, make_year, pinned_params_dir
 from mirbook import charts, report, style
 from mirbook.model import SEMAFOROS
 from mirbook.workbook import open_workbook
@@ -119,6 +119,24 @@ def test_portada_summarises_the_whole_mir(wb):
     for word in ("Verde", "Amarillo", "Rojo", "No aplica"):
         assert word in html
     assert "reportan 6 de los 10 indicadores de la MIR: 2 en verde, 2 en amarillo y 2 en rojo" in html
+
+
+def test_a_threshold_edited_for_one_indicator_reaches_the_report(tmp_path):
+    import yaml
+
+    params = pinned_params_dir(tmp_path / "params")
+    mir = yaml.safe_load((params / "mir.yaml").read_text(encoding="utf-8"))
+    next(i for i in mir["indicadores"] if i["clave"] == "A2.3")["parametros_institucionales"] = {"umbral_verde": 15}
+    (params / "mir.yaml").write_text(yaml.safe_dump(mir, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    edited = open_workbook(2026, "T3", DEMO, params)
+    pinned = open_workbook(2026, "T3", DEMO, load_pinned_params().folder)
+    assert pinned.evaluation.get("A2.3").semaforo == "amarillo"  # cumplimiento 112.50: 12.5 points off
+    assert edited.evaluation.get("A2.3").semaforo == "verde"
+    portada = report.portada_html(edited)
+    assert "cumplimiento dentro del umbral" in portada and "indicador puntos" not in portada  # the rule, no figures
+    assert "desviación de hasta 10 puntos" in report.portada_html(edited, componente="C1")  # C1's all share 10
+    assert "desviación ≤ 15 puntos" in report.indicador_html(edited, "A2.3")
+    assert "Falta la justificación" not in report.indicador_html(edited, "A2.3")
 
 
 def test_portada_of_a_component(wb):
