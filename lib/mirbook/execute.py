@@ -4,13 +4,14 @@ Runs inside a worker process (see :mod:`mirbook.executors`); everything it retur
 or raises must pickle. A failing cell becomes a :class:`MirbookError` naming the
 notebook, the cell and the error, in Spanish.
 
-Two papermill engines:
+Two ways to start the notebook's kernel, both papermill's standard engine (nbclient)
+on a real ``python3`` ipykernel:
 
-* ``inprocess`` (the default): the cells run in the worker process itself, which
-  already holds every import the reports need (:mod:`mirbook.inprocess`,
-  :mod:`mirbook.preload`); no kernel is started;
-* ``kernel``: papermill's standard engine, one ipykernel per notebook (what
-  ``MIRBOOK_PLAIN=1`` and the equivalence test use as the reference).
+* ``warm`` (what ``mirbook run`` uses): the kernel is forked from the worker process,
+  which already holds every import the reports need (:mod:`mirbook.warmkernel`,
+  :mod:`mirbook.preload`), instead of being launched as a new interpreter;
+* ``kernel``: the kernel is launched as papermill launches it (what ``MIRBOOK_PLAIN=1``
+  and the equivalence tests use as the reference).
 
 The work of one notebook is two tasks, so two cores stay busy while a third notebook
 waits: :func:`build_html` (execute, then the static HTML page) and :func:`build_pdf`
@@ -31,8 +32,8 @@ from pathlib import Path
 
 from .errors import MirbookError
 
-ENGINE_INPROCESS = "inprocess"
 ENGINE_KERNEL = "kernel"
+ENGINE_WARM = "warm"
 
 
 def defer_slow_imports() -> None:
@@ -99,7 +100,7 @@ class NotebookJob:
     timeout: int
     cwd: Path
     log: Path | None = None
-    engine: str = ENGINE_KERNEL  # the pipeline's workers use ENGINE_INPROCESS
+    engine: str = ENGINE_KERNEL  # the pipeline's workers use ENGINE_WARM
     save_each_cell: bool = True  # papermill's default: rewrite the .ipynb after every cell
 
 
@@ -131,9 +132,11 @@ def execute(job: NotebookJob) -> float:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    engine_name = None
-    if job.engine == ENGINE_INPROCESS:
-        from .inprocess import ENGINE_NAME as engine_name
+    engine_options: dict = {}
+    if job.engine == ENGINE_WARM:
+        from .warmkernel import WarmKernelManager
+
+        engine_options["kernel_manager_class"] = WarmKernelManager
     elif job.engine != ENGINE_KERNEL:
         raise ValueError(f"unknown engine: {job.engine}")
     logging.getLogger("papermill").setLevel(logging.WARNING)
@@ -143,7 +146,6 @@ def execute(job: NotebookJob) -> float:
             str(job.source),
             str(job.executed),
             parameters=job.parameters,
-            engine_name=engine_name,
             request_save_on_cell_execute=job.save_each_cell,
             kernel_name="python3",
             language="python",
@@ -151,6 +153,7 @@ def execute(job: NotebookJob) -> float:
             log_output=False,
             execution_timeout=job.timeout,
             cwd=str(job.cwd),
+            **engine_options,
         )
     except PapermillExecutionError as exc:
         raise MirbookError(_failure_message(job.source.stem, exc)) from None
