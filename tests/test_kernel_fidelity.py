@@ -38,7 +38,8 @@ import pytest
 from conftest import DEMO, ROOT, run_cli
 from mirbook.errors import MirbookError
 from mirbook.execute import ENGINE_KERNEL, ENGINE_WARM, NotebookJob, execute
-from mirbook.pipeline import WorkerPool
+from mirbook.executors import PRELOAD
+from mirbook.workers import WorkerPool
 
 CORPUS = ROOT / "tests" / "fixtures" / "investigacion"
 NOTEBOOKS = sorted(p.stem for p in CORPUS.glob("*.ipynb"))
@@ -132,7 +133,7 @@ def on_a_kernel(project, tmp_path_factory) -> dict[str, nbformat.NotebookNode]:
         )
         for name in NOTEBOOKS
     }
-    with WorkerPool(2) as pool:  # the kernels are launched: the workers' preload changes nothing for them
+    with WorkerPool(2, preload=PRELOAD) as pool:  # the kernels are launched: the workers' preload changes nothing for them
         futures = {name: pool.submit(execute, job) for name, job in jobs.items()}
         for future in futures.values():
             future.result()
@@ -224,7 +225,7 @@ def test_a_warm_kernel_starts_in_the_state_of_a_launched_one(tmp_path):
         )
         for name, engine in (("lanzado", ENGINE_KERNEL), ("tibio", ENGINE_WARM), ("tibio2", ENGINE_WARM))
     }
-    with WorkerPool(3) as pool:
+    with WorkerPool(3, preload=PRELOAD) as pool:
         for future in [pool.submit(execute, job) for job in jobs.values()]:
             future.result()
     printed = {}
@@ -268,7 +269,7 @@ def test_a_cancelled_notebook_leaves_no_kernel_behind(tmp_path):
     job = NotebookJob(source=source, executed=tmp_path / "largo.ipynb", html=tmp_path / "largo.html",
                       pdf=tmp_path / "largo.pdf", parameters=PARAMETERS, title="largo", header="largo", footer={},
                       timeout=300, cwd=tmp_path, log=tmp_path / "largo.log", engine=ENGINE_WARM)
-    with WorkerPool(1) as pool:
+    with WorkerPool(1, preload=PRELOAD) as pool:
         future = pool.submit(execute, job)
         deadline = time.monotonic() + 120
         while not marker.exists() or not marker.read_text():
