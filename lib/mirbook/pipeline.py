@@ -288,7 +288,7 @@ class Runner:
         """The period's year and the year before (when it has a folder), from ``read`` or read now."""
         for year in (run.period.year, run.period.year - 1):
             if year not in read and (year == run.period.year or (self.data_dir / str(year)).is_dir()):
-                read[year] = YearInputs.read(self.data_dir, year)
+                read[year] = YearInputs.read(self.data_dir, year, self.params.folder)
         run.inputs, run.previous_inputs = read[run.period.year], read.get(run.period.year - 1)
 
     def _jobs(self, run: _PeriodRun, started: datetime) -> list[NotebookJob]:
@@ -335,7 +335,7 @@ class Runner:
         (run.staged / "registros_periodo.csv").write_text(records, encoding="utf-8", newline="")
         html = render_validation_html(run.validation, datetime_es(started), demo=is_demo_data(self.data_dir))
         (run.staged / "validacion.html").write_text(html, encoding="utf-8")
-        status = capture_status(self.data_dir, run.period, self.params)
+        status = capture_status(self.data_dir, run.period, self.params, inputs=run.inputs)
         page = render_captura(status, datetime_es(started), demo=is_demo_data(self.data_dir))
         (run.staged / "captura.html").write_text(page, encoding="utf-8")
 

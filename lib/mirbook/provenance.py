@@ -116,7 +116,8 @@ class Provenance:
 
 def read_hashes(read: Iterable[YearInputs]) -> dict[str, str]:
     """``{label: sha256}`` of the data files already read, labelled as :func:`input_files` does."""
-    return {f"datos/{year.year}/{path.name}": digest for year in read for path, digest in year.sha256.items()}
+    return {f"datos/{year.year}/{path.relative_to(year.folder).as_posix()}": digest
+            for year in read if year.folder is not None for path, digest in year.sha256.items()}
 
 
 def collect(data_dir: Path, period: Period, params: Params, notebooks: list[Path],
