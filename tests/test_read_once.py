@@ -61,9 +61,9 @@ def parsed(monkeypatch) -> Counter:
     counts: Counter = Counter()
     real = sources.read_input_file
 
-    def counting(name: str, path: Path):
+    def counting(name: str, path: Path, *args, **kwargs):
         counts[f"{path.parent.name}/{path.name}"] += 1
-        return real(name, path)
+        return real(name, path, *args, **kwargs)
 
     monkeypatch.setattr(sources, "read_input_file", counting)
     return counts
