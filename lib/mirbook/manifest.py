@@ -11,8 +11,11 @@ Versions (``schema_version``):
 * 1 — every manifest written before the field existed (it has no ``schema_version``). Some
   of the oldest list ``cuadernos`` as plain names, or lack the semáforo counts; none names
   the institution or the programme;
-* 2 — the current form: ``institucion`` and ``programa`` (from ``params/mir.yaml`` at run
-  time), ``cuadernos`` as ``{nombre, titulo}``, all four semáforo counts.
+* 2 — ``institucion`` and ``programa`` (from ``params/mir.yaml`` at run time),
+  ``cuadernos`` as ``{nombre, titulo}``, all four semáforo counts;
+* 3 — the current form: ``motivo``, why the revision exists (``generar --motivo``; ``"sin
+  motivo"`` when a new revision of an archived period was made without one, empty for a
+  first revision). Older manifests read with an empty ``motivo``.
 
 A manifest on disk is never rewritten: :func:`upgrade` only changes what is read. The
 encoding (:meth:`Manifest.to_bytes`) is stable — sorted keys, UTF-8, two-space indent —
@@ -31,7 +34,9 @@ from pathlib import Path
 from .model import SEMAFOROS
 
 FILE = "manifest.json"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+#: The motivo recorded when a new revision of an archived period is made without one.
+SIN_MOTIVO = "sin motivo"
 
 
 class ManifestError(ValueError):
@@ -91,6 +96,7 @@ class Manifest:
     revisiones_anteriores: tuple[str, ...]
     institucion: str
     programa: str
+    motivo: str = ""
     schema_version: int = field(default=SCHEMA_VERSION)
 
     def to_dict(self) -> dict:
@@ -123,6 +129,7 @@ class Manifest:
             "revisiones_anteriores": list(self.revisiones_anteriores),
             "institucion": self.institucion,
             "programa": self.programa,
+            "motivo": self.motivo,
         }
 
     def to_bytes(self) -> bytes:
@@ -222,6 +229,7 @@ def upgrade(raw: object, folder: Path | None = None,
         revisiones_anteriores=_texts(raw.get("revisiones_anteriores")),
         institucion=institucion,
         programa=programa,
+        motivo=str(raw.get("motivo") or "") if version >= 3 else "",
     )
 
 
