@@ -34,13 +34,13 @@ test: setup
 	$(BIN)/python -m pytest
 
 report: setup
-	$(BIN)/mirbook run $(PERIOD_ARGS)
+	$(BIN)/mirbook generar $(PERIOD_ARGS)
 
 report-all: setup
-	$(BIN)/mirbook run --all
+	$(BIN)/mirbook generar --all
 
 validate: setup
-	$(BIN)/mirbook validate $(PERIOD_ARGS)
+	$(BIN)/mirbook validar $(PERIOD_ARGS)
 
 captura: setup
 	$(BIN)/mirbook captura $(PERIOD_ARGS)

@@ -11,22 +11,25 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
-from conftest import DEMO, load_pinned_params, make_year
+from conftest import DEMO, load_pinned_params, make_year, pinned_params_dir
 from mirbook import charts, report, style
+from mirbook.model import SEMAFOROS
 from mirbook.workbook import open_workbook
 
 EVIL_TITLE = '<script>alert(1)</script> & "x"'
 EVIL_TITLE_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;x&#34;"
 
 
+# The demo periods with the tests' own institutional parameters (conftest.PINNED_DEFAULTS): the
+# semáforos, counts and notices asserted below must not move when params/mir.yaml is edited.
 @pytest.fixture(scope="module")
 def wb():
-    return report.open(2026, "T3")
+    return open_workbook(2026, "T3", DEMO, load_pinned_params().folder)
 
 
 @pytest.fixture(scope="module")
 def wb_2025_t4():
-    return report.open(2025, "T4")
+    return open_workbook(2025, "T4", DEMO, load_pinned_params().folder)
 
 
 def evil_data(root: Path) -> Path:
@@ -70,8 +73,9 @@ def tags_of(html: str) -> list[tuple[str, dict]]:
 
 def test_every_semaforo_has_word_symbol_and_aa_contrast():
     symbols = set()
-    for key in ("verde", "amarillo", "rojo", "no_aplica"):
-        sem = style.semaforo(key)
+    assert tuple(style.SEMAFOROS) == SEMAFOROS  # the display table follows the one order
+    for key in SEMAFOROS:
+        sem = style.display(key)
         assert sem.etiqueta and sem.simbolo
         symbols.add(sem.simbolo)
         assert style.contrast_ratio(sem.texto, sem.fondo) >= 4.5, key
@@ -115,6 +119,24 @@ def test_portada_summarises_the_whole_mir(wb):
     for word in ("Verde", "Amarillo", "Rojo", "No aplica"):
         assert word in html
     assert "reportan 6 de los 10 indicadores de la MIR: 2 en verde, 2 en amarillo y 2 en rojo" in html
+
+
+def test_a_threshold_edited_for_one_indicator_reaches_the_report(tmp_path):
+    import yaml
+
+    params = pinned_params_dir(tmp_path / "params")
+    mir = yaml.safe_load((params / "mir.yaml").read_text(encoding="utf-8"))
+    next(i for i in mir["indicadores"] if i["clave"] == "A2.3")["parametros_institucionales"] = {"umbral_verde": 15}
+    (params / "mir.yaml").write_text(yaml.safe_dump(mir, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    edited = open_workbook(2026, "T3", DEMO, params)
+    pinned = open_workbook(2026, "T3", DEMO, load_pinned_params().folder)
+    assert pinned.evaluation.get("A2.3").semaforo == "amarillo"  # cumplimiento 112.50: 12.5 points off
+    assert edited.evaluation.get("A2.3").semaforo == "verde"
+    portada = report.portada_html(edited)
+    assert "cumplimiento dentro del umbral" in portada and "indicador puntos" not in portada  # the rule, no figures
+    assert "desviación de hasta 10 puntos" in report.portada_html(edited, componente="C1")  # C1's all share 10
+    assert "desviación ≤ 15 puntos" in report.indicador_html(edited, "A2.3")
+    assert "Falta la justificación" not in report.indicador_html(edited, "A2.3")
 
 
 def test_portada_of_a_component(wb):

@@ -266,3 +266,25 @@ def test_an_empty_archive_gets_an_index(tmp_path):
     text = _text(tmp_path / "index.html")
     assert '<html lang="es">' in text and "Aún no hay periodos archivados" in text and "<script" not in text
     assert rebuild_site(tmp_path) == []
+
+
+def test_the_pages_name_the_institution_of_the_manifests(site, tmp_path):
+    reports = tmp_path / "reports"
+    shutil.copytree(site.reports, reports)
+    for path in reports.rglob("manifest.json"):
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        manifest["institucion"], manifest["programa"] = "Instituto de Prueba", "Programa de Prueba"
+        path.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    rebuild_site(reports)
+    for page in [reports / "index.html", reports / "2026" / "T1" / "index.html"]:
+        text = _text(page)
+        assert "Programa de Prueba · Instituto de Prueba" in text, page
+        assert "<title>" in text and "Evaluación trimestral de la MIR — Instituto de Prueba</title>" in text, page
+
+
+def test_an_empty_archive_names_the_institution_of_the_params(tmp_path):
+    from mirbook.workbook import load_params
+
+    rebuild_site(tmp_path)
+    mir = load_params().mir
+    assert f"{mir.programa} · {mir.institucion}" in _text(tmp_path / "index.html")

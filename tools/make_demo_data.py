@@ -1,18 +1,19 @@
 #!/usr/bin/env python3
-"""Generador determinista de los DATOS SINTÉTICOS DE DEMOSTRACIÓN de mirbook.
+"""Deterministic generator of mirbook's SYNTHETIC DEMO DATA.
 
-Escribe ``data/2025/`` y ``data/2026/`` (programacion.csv, registros.csv,
-justificaciones.csv) según el contrato de entrada (``mirbook.contract``) y
-comprueba al final, releyendo los CSV escritos con el lector del proyecto, que los
-semáforos que calcula el motor de mirbook (``mirbook.indicators``) con los parámetros
-de ``params/`` presentan la mezcla de casos que necesita la demostración.
+Writes ``data/2025/`` and ``data/2026/`` (programacion.csv, registros.csv,
+justificaciones.csv) following the input contract (``mirbook.contract``) and checks at the
+end, reading the written CSVs back with the project's own reader, that the semáforos the
+mirbook engine (``mirbook.indicators``) computes with ``params/`` show the mix of cases the
+demo needs. Names follow docs/nombres.md: code verbs in English, MIR and data vocabulary in
+Spanish; what it prints is for people, in Spanish.
 
-Uso (desde la raíz del proyecto)::
+Usage (from the project root)::
 
     python tools/make_demo_data.py
 
-Usa el paquete desde ``lib/`` (con el entorno del proyecto); semilla fija: dos ejecuciones producen archivos
-idénticos byte a byte. Estos datos NO son cifras reales de la UPM.
+Uses the package from ``lib/`` (with the project's environment); fixed seed: two runs write
+byte-identical files. These data are NOT real figures of the UPM.
 """
 from __future__ import annotations
 
@@ -28,9 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 
 # ---------------------------------------------------------------------------
-# Catálogos y contrato: de params/ y de mirbook.contract (nada copiado a mano).
+# Catalogues and contract: from params/ and mirbook.contract (nothing copied by hand).
 # ---------------------------------------------------------------------------
-sys.path.insert(0, str(ROOT / "lib"))  # se ejecuta desde el checkout, aunque el paquete no esté instalado
+sys.path.insert(0, str(ROOT / "lib"))  # runs from the checkout even when the package is not installed
 
 from mirbook.contract import READ_TABLES, TABLES  # noqa: E402
 from mirbook.indicators import evaluate  # noqa: E402
@@ -46,18 +47,18 @@ UNIDADES_DE = {ind: [u for u in UNIDADES if ind in PUEDE_REPORTAR[u]] for ind in
 TIPOS = {i.clave: i.tipos_producto for i in PARAMS.mir.indicadores if i.tipos_producto}
 FLUJOS = PARAMS.mir.get("FIN").flujos
 
-# Último día con registros: 2026 es el ejercicio "en curso" (datos hasta el T3).
+# Last day with records: 2026 is the year "in progress" (data up to T3).
 ULTIMA_FECHA = {2025: dt.date(2025, 12, 31), 2026: dt.date(2026, 9, 30)}
 
 MESES = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
          "septiembre", "octubre", "noviembre", "diciembre"]
 
 # ---------------------------------------------------------------------------
-# Diseño del escenario.
-#   PROGRAMACION[año][indicador][unidad] = [T1, T2, T3, T4]  (0 = sin fila)
-#   REALIZADO[año][indicador] = registros entregados en cada trimestre (no acumulado)
-# Los acumulados resultantes (y su semáforo) se documentan en data/README.md y se
-# verifican en autoverificacion().
+# The scenario.
+#   PROGRAMACION[año][indicador][unidad] = [T1, T2, T3, T4]  (0 = no row)
+#   REALIZADO[año][indicador] = records delivered in each quarter (not cumulative)
+# The resulting cumulative figures (and their semáforo) are documented in data/README.md and
+# checked in self_check().
 # ---------------------------------------------------------------------------
 PROGRAMACION = {
     2025: {
@@ -79,7 +80,7 @@ PROGRAMACION = {
         "C2": {"CEM": [0, 3, 0, 2]},
         "A1.1": {"DPPIM": [2, 1, 0, 1], "DPRCM": [1, 1, 1, 1], "DRII": [1, 0, 1, 1], "DEPCMH": [1, 1, 0, 1]},
         "A1.2": {"DPPIM": [1, 1, 1, 1], "DPRCM": [0, 1, 2, 1], "DRII": [1, 0, 1, 1], "DEPCMH": [0, 1, 1, 1]},
-        # A1.3 sin ninguna fila en el T1 de 2026 (caso "realizado sin programación").
+        # A1.3 without any row in T1 2026 (the "realizado without programación" case).
         "A1.3": {"DPPIM": [0, 2, 2, 2], "DPRCM": [0, 2, 2, 2], "DRII": [0, 4, 4, 4], "DEPCMH": [0, 2, 2, 2]},
         "A2.1": {"CEM": [2, 3, 3, 2]},
         "A2.2": {"CEM": [5, 5, 5, 5]},
@@ -100,16 +101,16 @@ REALIZADO = {
     },
 }
 
-# Registros sembrados a mano (casos límite). Cuentan dentro de REALIZADO.
-# Los campos que faltan se generan como los demás registros.
+# Records seeded by hand (edge cases). They count within REALIZADO.
+# Missing fields are generated like those of the other records.
 SEMBRADOS = [
-    # Fechas en los bordes de los trimestres.
+    # Dates on the edges of the quarters.
     {"anio": 2025, "indicador": "A2.2", "unidad": "CEM", "fecha": "2025-03-31"},
     {"anio": 2025, "indicador": "A1.1", "unidad": "DPRCM", "fecha": "2025-04-01"},
     {"anio": 2025, "indicador": "FIN", "unidad": "DRII", "fecha": "2025-12-31"},
     {"anio": 2026, "indicador": "A1.1", "unidad": "DPPIM", "fecha": "2026-01-02"},
     {"anio": 2026, "indicador": "A1.1", "unidad": "DEPCMH", "fecha": "2026-06-30"},
-    # Textos con caracteres que los reportes deben escapar (&, <, comillas, apóstrofos).
+    # Texts with characters the reports must escape (&, <, quotes, apostrophes).
     {"anio": 2025, "indicador": "A2.1", "unidad": "CEM", "fecha": "2025-02-27", "tipo": "nota técnica",
      "titulo": "Nota técnica: flujos < 2024 & tendencias de la migración en tránsito por México",
      "medio_verificacion": "Documento interno UPM/CEM/NT-01/2025"},
@@ -120,7 +121,7 @@ SEMBRADOS = [
     {"anio": 2025, "indicador": "A2.3", "unidad": "CEM", "fecha": "2025-11-13", "tipo": "evento",
      "titulo": "Foro internacional 'Migración, desarrollo & derechos humanos' en la Ciudad de México",
      "medio_verificacion": "Memoria del evento y lista de asistencia del 13/11/2025"},
-    # A1.3: único registro del T1 2026, sin programación en ese trimestre.
+    # A1.3: the only record of T1 2026, with no programación in that quarter.
     {"anio": 2026, "indicador": "A1.3", "unidad": "DRII", "fecha": "2026-02-19",
      "titulo": 'Sesión extraordinaria del Consejo Consultivo de Política Migratoria: "Movilidad '
                'humana y desplazamiento forzado interno"',
@@ -137,7 +138,7 @@ SEMBRADOS = [
     {"anio": 2026, "indicador": "A2.3", "unidad": "CEM", "fecha": "2026-06-19", "tipo": "evento",
      "titulo": "Conversatorio 'Día Mundial del Refugiado': movilidad humana y protección internacional",
      "medio_verificacion": "Memoria del evento y lista de asistencia del 19/06/2026"},
-    # Último día con datos de 2026, con una URL que lleva "&".
+    # Last day with 2026 data, with a URL that carries "&".
     {"anio": 2026, "indicador": "A2.3", "unidad": "CEM", "fecha": "2026-09-30",
      "tipo": "actualización de la página web",
      "titulo": 'Actualización de la página web: sección "Estadísticas & Publicaciones" de la UPM',
@@ -145,8 +146,8 @@ SEMBRADOS = [
                            "?anio=2026&seccion=estadisticas"},
 ]
 
-# Justificaciones (formato federal: causa, efecto, otros motivos) por (año, indicador, trimestre).
-# Se omiten a propósito SIN_JUSTIFICAR para que el reporte muestre la advertencia.
+# Justificaciones (federal format: causa, efecto, otros motivos) by (año, indicador, trimestre).
+# SIN_JUSTIFICAR are left out on purpose so that the report shows the warning.
 JUSTIFICACIONES = {
     (2025, "A1.2", 1): (
         "Retraso en la entrega de insumos por parte de las dependencias participantes (INM y COMAR) para "
@@ -271,11 +272,11 @@ JUSTIFICACIONES = {
         "La nota técnica se concluirá en el cuarto trimestre.",
         "Sin otros motivos."),
 }
-# Indicador-trimestre amarillo/rojo que se dejan sin justificar a propósito.
+# Amarillo/rojo indicador-trimestre left without justificación on purpose.
 SIN_JUSTIFICAR = {(2025, "A1.2", 2), (2025, "PROP", 4), (2026, "A1.2", 2), (2026, "A2.3", 3)}
 
 # ---------------------------------------------------------------------------
-# Vocabulario para títulos y medios de verificación.
+# Vocabulary for titles and medios de verificación.
 # ---------------------------------------------------------------------------
 TEMAS_A1 = {
     "DPPIM": [
@@ -387,42 +388,42 @@ FIN_TITULOS = {
 }
 
 
-def fecha_mx(d: dt.date) -> str:
+def format_fecha(d: dt.date) -> str:
     return d.strftime("%d/%m/%Y")
 
 
-def limites_trimestre(anio: int, q: int) -> tuple[dt.date, dt.date]:
+def trimestre_bounds(anio: int, q: int) -> tuple[dt.date, dt.date]:
     inicio = dt.date(anio, 3 * q - 2, 1)
     fin = dt.date(anio, 3 * q, calendar.monthrange(anio, 3 * q)[1])
     return inicio, min(fin, ULTIMA_FECHA[anio])
 
 
-def trimestre_de(d: dt.date) -> int:
+def trimestre_of(d: dt.date) -> int:
     return (d.month - 1) // 3 + 1
 
 
-def lunes_n(anio: int, mes: int, n: int) -> dt.date:
+def nth_monday(anio: int, mes: int, n: int) -> dt.date:
     primero = dt.date(anio, mes, 1)
     return primero + dt.timedelta(days=(7 - primero.weekday()) % 7 + 7 * (n - 1))
 
 
-def feriados(anio: int) -> set[dt.date]:
-    """Días de descanso obligatorio (art. 74 de la Ley Federal del Trabajo)."""
-    return {dt.date(anio, 1, 1), lunes_n(anio, 2, 1), lunes_n(anio, 3, 3), dt.date(anio, 5, 1),
-            dt.date(anio, 9, 16), lunes_n(anio, 11, 3), dt.date(anio, 12, 25)}
+def holidays(anio: int) -> set[dt.date]:
+    """Mandatory rest days (art. 74 of the Ley Federal del Trabajo)."""
+    return {dt.date(anio, 1, 1), nth_monday(anio, 2, 1), nth_monday(anio, 3, 3), dt.date(anio, 5, 1),
+            dt.date(anio, 9, 16), nth_monday(anio, 11, 3), dt.date(anio, 12, 25)}
 
 
-def es_habil(d: dt.date) -> bool:
-    return d.weekday() < 5 and d not in feriados(d.year)
+def is_working_day(d: dt.date) -> bool:
+    return d.weekday() < 5 and d not in holidays(d.year)
 
 
-def dia_habil(rng: random.Random, inicio: dt.date, fin: dt.date) -> dt.date:
+def pick_working_day(rng: random.Random, inicio: dt.date, fin: dt.date) -> dt.date:
     dias = [inicio + dt.timedelta(n) for n in range((fin - inicio).days + 1)]
-    return rng.choice([d for d in dias if es_habil(d)])
+    return rng.choice([d for d in dias if is_working_day(d)])
 
 
-class Redactor:
-    """Produce (titulo, tipo, flujo, medio) plausibles y sin títulos repetidos en el año."""
+class ProductWriter:
+    """Writes plausible (titulo, tipo, flujo, medio), with no titulo repeated within the year."""
 
     def __init__(self, anio: int, rng: random.Random):
         self.anio = anio
@@ -432,24 +433,24 @@ class Redactor:
         self.consecutivo: dict[str, int] = {}
         self.flujo_idx = 0
 
-    def siguiente(self, clave: str) -> int:
+    def next_number(self, clave: str) -> int:
         self.consecutivo[clave] = self.consecutivo.get(clave, 0) + 1
         return self.consecutivo[clave]
 
-    def oficio_de(self, unidad: str) -> str:
+    def next_oficio(self, unidad: str) -> str:
         self.oficio[unidad] += self.rng.randint(3, 40)
         return f"Oficio UPM/{unidad}/{self.oficio[unidad]:04d}/{self.anio}"
 
-    def reservar(self, titulo: str) -> None:
+    def reserve(self, titulo: str) -> None:
         if titulo in self.usados:
             raise AssertionError(f"título repetido en {self.anio}: {titulo}")
         self.usados.add(titulo)
 
-    def redactar(self, ind: str, unidad: str, fecha: dt.date) -> dict[str, str]:
+    def write(self, ind: str, unidad: str, fecha: dt.date) -> dict[str, str]:
         for _ in range(200):
-            # Los consecutivos solo avanzan si el intento se acepta (sin huecos en la numeración).
+            # The sequence numbers only advance when the attempt is accepted (no gaps in the numbering).
             antes = (dict(self.oficio), dict(self.consecutivo))
-            r = self._intento(ind, unidad, fecha)
+            r = self._attempt(ind, unidad, fecha)
             if r["titulo"] in self.usados:
                 self.oficio, self.consecutivo = antes
             else:
@@ -459,50 +460,50 @@ class Redactor:
                 return r
         raise RuntimeError(f"sin título libre para {ind}/{unidad}")
 
-    def _intento(self, ind: str, unidad: str, fecha: dt.date) -> dict[str, str]:
+    def _attempt(self, ind: str, unidad: str, fecha: dt.date) -> dict[str, str]:
         rng, y = self.rng, self.anio
         tipo = flujo = ""
         mes = MESES[fecha.month - 1]
-        # Mes al que se refieren los datos estadísticos (el anterior a la publicación).
+        # The month the statistics refer to (the one before publication).
         ref = fecha.replace(day=1) - dt.timedelta(days=1)
         mes_ref, anio_ref = MESES[ref.month - 1], ref.year
         if ind == "FIN":
-            flujo = FLUJOS[self.flujo_idx % len(FLUJOS)]  # rota: los cuatro flujos aparecen cada año
+            flujo = FLUJOS[self.flujo_idx % len(FLUJOS)]  # rotates: the four flujos appear every year
             titulo = rng.choice(FIN_TITULOS[flujo])
             medio = rng.choice([
-                self.oficio_de(unidad),
-                f"DOF {fecha_mx(fecha)}",
-                f"Expediente interno UPM/{unidad}/EXP-{self.siguiente('EXP' + unidad):03d}/{y}",
-                f"{self.oficio_de(unidad)} y nota de remisión a la Subsecretaría de Derechos Humanos, "
+                self.next_oficio(unidad),
+                f"DOF {format_fecha(fecha)}",
+                f"Expediente interno UPM/{unidad}/EXP-{self.next_number('EXP' + unidad):03d}/{y}",
+                f"{self.next_oficio(unidad)} y nota de remisión a la Subsecretaría de Derechos Humanos, "
                 "Población y Migración",
             ])
         elif ind == "A1.1":
             tipo = rng.choice(TIPOS["A1.1"])
             titulo = f"Propuesta de {tipo} {rng.choice(TEMAS_A1[unidad])}"
             medio = rng.choice([
-                self.oficio_de(unidad),
-                f"Circular UPM/{unidad}/C-{self.siguiente('C' + unidad):02d}/{y}",
-                f"Expediente interno UPM/{unidad}/EXP-{self.siguiente('EXP' + unidad):03d}/{y}",
-                f"Publicación en el DOF del {fecha_mx(fecha)}",
+                self.next_oficio(unidad),
+                f"Circular UPM/{unidad}/C-{self.next_number('C' + unidad):02d}/{y}",
+                f"Expediente interno UPM/{unidad}/EXP-{self.next_number('EXP' + unidad):03d}/{y}",
+                f"Publicación en el DOF del {format_fecha(fecha)}",
             ])
         elif ind == "A1.2":
             tipo = rng.choice(TIPOS["A1.2"])
             titulo = rng.choice(PLANTILLAS_A12[tipo]).format(t=rng.choice(TEMAS_A1[unidad]))
             medio = rng.choice([
-                f"Informe de seguimiento UPM/{unidad}/IS-{self.siguiente('IS' + unidad):02d}/{y}",
-                self.oficio_de(unidad),
-                f"Documento interno de evaluación UPM/{unidad}/EV-{self.siguiente('EV' + unidad):02d}/{y}",
+                f"Informe de seguimiento UPM/{unidad}/IS-{self.next_number('IS' + unidad):02d}/{y}",
+                self.next_oficio(unidad),
+                f"Documento interno de evaluación UPM/{unidad}/EV-{self.next_number('EV' + unidad):02d}/{y}",
             ])
         elif ind == "A1.3":
             if unidad == "DRII" and rng.random() < 0.3:
                 titulo = f"Sesión ordinaria del Consejo Consultivo de Política Migratoria, {mes} de {y}"
                 medio = ("Acta de la sesión ordinaria del Consejo Consultivo de Política Migratoria del "
-                         f"{fecha_mx(fecha)}")
+                         f"{format_fecha(fecha)}")
             else:
                 titulo = (f"{rng.choice(TIPOS_REUNION)} {rng.choice(ACTORES_A13[unidad])} sobre "
                           f"{rng.choice(TEMAS_A13[unidad])}")
                 medio = rng.choice(["Minuta de la reunión del", "Relatoría de la reunión del",
-                                    "Informe de la reunión del"]) + f" {fecha_mx(fecha)}"
+                                    "Informe de la reunión del"]) + f" {format_fecha(fecha)}"
         elif ind == "A2.1":
             tipo = rng.choice(TIPOS["A2.1"])
             tema = rng.choice(TEMAS_A21)
@@ -513,7 +514,7 @@ class Redactor:
                 "nota técnica": f"Nota técnica sobre {tema}",
             }[tipo]
             medio = rng.choice([
-                f"Documento interno UPM/CEM/INV-{self.siguiente('INV'):02d}/{y}",
+                f"Documento interno UPM/CEM/INV-{self.next_number('INV'):02d}/{y}",
                 "https://portales.segob.gob.mx/es/PoliticaMigratoria/Investigaciones_y_estudios",
             ])
         elif ind == "A2.2":
@@ -532,13 +533,13 @@ class Redactor:
                 titulo = f"Serie histórica de {tema}, 2000–{y - 1}"
                 medio = "https://portales.segob.gob.mx/es/PoliticaMigratoria/Series_Historicas"
             elif tipo == "base de datos":
-                titulo = f"Base de datos de {tema}, corte al {fecha_mx(fecha)}"
+                titulo = f"Base de datos de {tema}, corte al {format_fecha(fecha)}"
                 medio = (f"Base de datos generada a partir de los registros administrativos del INM, "
-                         f"archivo UPM/CEM/BD-{self.siguiente('BD'):02d}/{y}")
+                         f"archivo UPM/CEM/BD-{self.next_number('BD'):02d}/{y}")
             else:
                 titulo = f"Cuadros estadísticos de {tema}, {mes_ref} {anio_ref}"
                 medio = (f"Cuadros estadísticos generados a partir de los registros del INM, "
-                         f"archivo UPM/CEM/CE-{self.siguiente('CE'):02d}/{y}")
+                         f"archivo UPM/CEM/CE-{self.next_number('CE'):02d}/{y}")
         elif ind == "A2.3":
             tipo = rng.choice(TIPOS["A2.3"])
             if tipo == "evento":
@@ -547,9 +548,9 @@ class Redactor:
                     f"Conversatorio sobre {rng.choice(TEMAS_A21)}",
                     f"Presentación de resultados de investigación sobre {rng.choice(TEMAS_A21)}",
                 ])
-                medio = f"Memoria del evento y lista de asistencia del {fecha_mx(fecha)}"
+                medio = f"Memoria del evento y lista de asistencia del {format_fecha(fecha)}"
             elif tipo == "publicación":
-                n = self.siguiente("PUB")
+                n = self.next_number("PUB")
                 titulo = rng.choice([
                     f"Publicación de la revista de estudios migratorios, número {n} de {y}",
                     f"Publicación del cuaderno de divulgación {n}/{y}: {rng.choice(TEMAS_A21)}",
@@ -567,18 +568,18 @@ class Redactor:
             enfoque = rng.choice(["propuestas de protección e integración", "regulación y control migratorio",
                                   "articulación interinstitucional e internacional",
                                   "desplazamiento forzado interno"])
-            semestre = "primer" if fecha.month <= 9 else "segundo"  # en el T3 se entrega el rezagado
+            semestre = "primer" if fecha.month <= 9 else "segundo"  # the late one is delivered in T3
             titulo = (f"Reporte de evaluación del {semestre} semestre de {y} sobre las estrategias, "
                       f"programas y acciones de política migratoria: {enfoque}")
-            medio = (f"Reporte de evaluación UPM/CPM/RE-{self.siguiente('RE-CPM'):02d}/{y}, remitido con "
-                     f"el {self.oficio_de('CPM')}")
+            medio = (f"Reporte de evaluación UPM/CPM/RE-{self.next_number('RE-CPM'):02d}/{y}, remitido con "
+                     f"el {self.next_oficio('CPM')}")
         elif ind == "C2":
             enfoque = rng.choice(["investigaciones y estudios", "productos estadísticos",
                                   "productos de comunicación y difusión"])
-            semestre = "primer" if fecha.month <= 9 else "segundo"  # en el T3 se entrega el rezagado
+            semestre = "primer" if fecha.month <= 9 else "segundo"  # the late one is delivered in T3
             titulo = (f"Reporte de evaluación del {semestre} semestre de {y} sobre las investigaciones, "
                       f"estadísticas y productos de comunicación: {enfoque}")
-            medio = f"Reporte de evaluación UPM/CEM/RE-{self.siguiente('RE-CEM'):02d}/{y} (documental y CD)"
+            medio = f"Reporte de evaluación UPM/CEM/RE-{self.next_number('RE-CEM'):02d}/{y} (documental y CD)"
         elif ind == "PROP":
             if unidad == "CPM":
                 enfoque = rng.choice(["estrategias, programas y acciones", "articulación interinstitucional",
@@ -587,15 +588,15 @@ class Redactor:
                 enfoque = rng.choice(["investigaciones y estudios", "estadísticas migratorias",
                                       "productos de comunicación"])
             titulo = f"Reporte de evaluación de la política migratoria {y}: {enfoque} ({mes})"
-            medio = (f"Reporte de evaluación UPM/{unidad}/REP-{self.siguiente('REP' + unidad):02d}/{y} "
+            medio = (f"Reporte de evaluación UPM/{unidad}/REP-{self.next_number('REP' + unidad):02d}/{y} "
                      "(documental y CD)")
         else:  # pragma: no cover
             raise ValueError(ind)
         return {"titulo": titulo, "tipo": tipo, "flujo": flujo, "medio_verificacion": medio}
 
 
-def repartir(rng: random.Random, n: int, pesos: dict[str, int], unidades: list[str]) -> list[str]:
-    """Asigna n registros a unidades, en proporción a lo programado en el trimestre."""
+def distribute(rng: random.Random, n: int, pesos: dict[str, int], unidades: list[str]) -> list[str]:
+    """Assign n registros to unidades, in proportion to what each programmed in the quarter."""
     lugares = [u for u in unidades for _ in range(pesos.get(u, 0))]
     rng.shuffle(lugares)
     elegidas = lugares[:n]
@@ -604,10 +605,10 @@ def repartir(rng: random.Random, n: int, pesos: dict[str, int], unidades: list[s
     return elegidas
 
 
-def generar_anio(anio: int) -> tuple[list[dict], list[dict], list[dict]]:
+def generate_year(anio: int) -> tuple[list[dict], list[dict], list[dict]]:
     rng = random.Random(SEED + anio)
 
-    # programacion.csv: solo filas con algo programado (fila ausente = 0).
+    # programacion.csv: only rows with something programmed (a missing row = 0).
     programacion = []
     for ind in INDICADORES:
         for unidad in UNIDADES_DE[ind]:
@@ -617,39 +618,39 @@ def generar_anio(anio: int) -> tuple[list[dict], list[dict], list[dict]]:
                     programacion.append({"indicador": ind, "unidad_responsable": unidad,
                                          "trimestre": q, "programado": p})
 
-    # Esqueleto de registros: (indicador, unidad, fecha) + campos sembrados.
+    # Skeleton of the registros: (indicador, unidad, fecha) + seeded fields.
     esqueleto = []
     sembrados = [s for s in SEMBRADOS if s["anio"] == anio]
     for ind in INDICADORES:
         for q in range(1, 5):
             total = REALIZADO[anio][ind][q - 1]
             propios = [s for s in sembrados
-                       if s["indicador"] == ind and trimestre_de(dt.date.fromisoformat(s["fecha"])) == q]
+                       if s["indicador"] == ind and trimestre_of(dt.date.fromisoformat(s["fecha"])) == q]
             if len(propios) > total:
                 raise AssertionError(f"más sembrados que realizados en {anio} {ind} T{q}")
             for s in propios:
                 esqueleto.append(dict(s, fecha=dt.date.fromisoformat(s["fecha"])))
             pesos = {u: PROGRAMACION[anio][ind].get(u, [0] * 4)[q - 1] for u in UNIDADES_DE[ind]}
-            inicio, fin = limites_trimestre(anio, q)
-            if ind in ("C1", "C2", "PROP"):  # los reportes de evaluación se entregan al cierre
+            inicio, fin = trimestre_bounds(anio, q)
+            if ind in ("C1", "C2", "PROP"):  # the evaluation reports are delivered at year end
                 inicio = max(inicio, dt.date(anio, 3 * q, 1))
-            for unidad in repartir(rng, total - len(propios), pesos, UNIDADES_DE[ind]):
-                esqueleto.append({"indicador": ind, "unidad": unidad, "fecha": dia_habil(rng, inicio, fin)})
+            for unidad in distribute(rng, total - len(propios), pesos, UNIDADES_DE[ind]):
+                esqueleto.append({"indicador": ind, "unidad": unidad, "fecha": pick_working_day(rng, inicio, fin)})
 
     orden = {ind: i for i, ind in enumerate(INDICADORES)}
     esqueleto.sort(key=lambda r: (r["fecha"], orden[r["indicador"]], UNIDADES.index(r["unidad"])))
 
-    redactor = Redactor(anio, rng)
+    redactor = ProductWriter(anio, rng)
     for s in sembrados:
         if "titulo" in s:
-            redactor.reservar(s["titulo"])
+            redactor.reserve(s["titulo"])
     registros = []
     for n, r in enumerate(esqueleto, start=1):
         if "titulo" in r:
             campos = {"titulo": r["titulo"], "tipo": r.get("tipo", ""), "flujo": r.get("flujo", ""),
                       "medio_verificacion": r["medio_verificacion"]}
         else:
-            campos = redactor.redactar(r["indicador"], r["unidad"], r["fecha"])
+            campos = redactor.write(r["indicador"], r["unidad"], r["fecha"])
         registros.append({
             "folio": f"UPM-{anio}-{n:04d}",
             "indicador": r["indicador"],
@@ -672,7 +673,7 @@ def generar_anio(anio: int) -> tuple[list[dict], list[dict], list[dict]]:
 COLUMNAS = {f"{name}.csv": list(TABLES[name].column_names) for name in READ_TABLES}
 
 
-def escribir_csv(ruta: Path, filas: list[dict]) -> None:
+def write_csv(ruta: Path, filas: list[dict]) -> None:
     ruta.parent.mkdir(parents=True, exist_ok=True)
     with ruta.open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=COLUMNAS[ruta.name], lineterminator="\n")
@@ -680,7 +681,7 @@ def escribir_csv(ruta: Path, filas: list[dict]) -> None:
         w.writerows(filas)
 
 
-def leer_csv(ruta: Path) -> list[dict]:
+def read_csv(ruta: Path) -> list[dict]:
     with ruta.open(encoding="utf-8", newline="") as fh:
         lector = csv.DictReader(fh)
         assert lector.fieldnames == COLUMNAS[ruta.name], (ruta, lector.fieldnames)
@@ -688,10 +689,10 @@ def leer_csv(ruta: Path) -> list[dict]:
 
 
 # ---------------------------------------------------------------------------
-# Autoverificación: los semáforos los calcula el motor de mirbook (mir-domain §4) con los
-# parámetros de params/, sobre los CSV escritos leídos por el propio lector del proyecto.
+# Self-check: the semáforos are computed by mirbook's engine (mir-domain §4) with the
+# parameters of params/, on the written CSVs read back by the project's own reader.
 # ---------------------------------------------------------------------------
-def semaforos(anio: int, q: int) -> dict[str, dict]:
+def evaluate_period(anio: int, q: int) -> dict[str, dict]:
     evaluacion = evaluate(PARAMS.mir, load_year(DATA_DIR, anio), Period(anio, q))
     return {
         r.clave: {"realizado": r.realizado, "programado": r.programado, "reporta": r.reporta,
@@ -700,7 +701,7 @@ def semaforos(anio: int, q: int) -> dict[str, dict]:
     }
 
 
-def autoverificacion() -> None:
+def self_check() -> None:
     errores: list[str] = []
 
     def check(cond: bool, msg: str) -> None:
@@ -710,12 +711,12 @@ def autoverificacion() -> None:
     resumen = {}
     for anio in (2025, 2026):
         carpeta = DATA_DIR / str(anio)
-        prog = leer_csv(carpeta / "programacion.csv")
-        regs = leer_csv(carpeta / "registros.csv")
-        just = leer_csv(carpeta / "justificaciones.csv")
+        prog = read_csv(carpeta / "programacion.csv")
+        regs = read_csv(carpeta / "registros.csv")
+        just = read_csv(carpeta / "justificaciones.csv")
         justificados = {(j["indicador"], int(j["trimestre"])) for j in just}
 
-        # --- validez del contrato de entrada ---
+        # --- the input contract holds ---
         check(80 <= len(regs) <= 150, f"{anio}: {len(regs)} registros (se esperan 80–150)")
         folios = [r["folio"] for r in regs]
         check(len(folios) == len(set(folios)), f"{anio}: folios repetidos")
@@ -727,7 +728,7 @@ def autoverificacion() -> None:
         for r in regs:
             f = dt.date.fromisoformat(r["fecha"])
             check(dt.date(anio, 1, 1) <= f <= ULTIMA_FECHA[anio], f"{anio}: fecha fuera de rango {r['folio']}")
-            check(es_habil(f), f"{anio}: {r['folio']} en día inhábil")
+            check(is_working_day(f), f"{anio}: {r['folio']} en día inhábil")
             check(r["indicador"] in PUEDE_REPORTAR[r["unidad_responsable"]], f"{anio}: unidad {r['folio']}")
             check(r["medio_verificacion"].strip() != "" and r["titulo"].strip() != "", f"{anio}: vacío {r['folio']}")
             check(r["tipo"] in TIPOS.get(r["indicador"], ("",)), f"{anio}: tipo {r['folio']} {r['tipo']!r}")
@@ -746,9 +747,9 @@ def autoverificacion() -> None:
         for j in just:
             check(all(j[c].strip() for c in ("causa", "efecto", "otros_motivos")), f"{anio}: justificación vacía")
 
-        # --- semáforos por periodo ---
+        # --- semáforos per period ---
         for q in range(1, 5):
-            s = semaforos(anio, q)
+            s = evaluate_period(anio, q)
             resumen[(anio, q)] = (s, justificados)
             for ind, v in s.items():
                 clave = (anio, ind, q)
@@ -764,10 +765,10 @@ def autoverificacion() -> None:
     periodos_demo = [(2025, 1), (2025, 2), (2025, 3), (2025, 4), (2026, 1), (2026, 2), (2026, 3)]
     for anio, q in periodos_demo:
         s, _ = resumen[(anio, q)]
-        cuenta = {c: sum(1 for v in s.values() if v["semaforo"] == c) for c in ("verde", "amarillo", "rojo")}
+        cuenta = {c: sum(1 for v in s.values() if v["semaforo"] == c) for c in SEMAFOROS if c != "no_aplica"}
         check(all(n >= 1 for n in cuenta.values()), f"{anio} T{q}: falta mezcla {cuenta}")
     s3, just3 = resumen[(2026, 3)]
-    cuenta3 = {c: sum(1 for v in s3.values() if v["semaforo"] == c) for c in ("verde", "amarillo", "rojo")}
+    cuenta3 = {c: sum(1 for v in s3.values() if v["semaforo"] == c) for c in SEMAFOROS if c != "no_aplica"}
     check(cuenta3["verde"] >= 2 and cuenta3["amarillo"] >= 1 and cuenta3["rojo"] >= 1, f"2026 T3: {cuenta3}")
     check(any(v["reporta"] and v["cumplimiento"] is not None and v["cumplimiento"] > 110 for v in s3.values()),
           "2026 T3: sin sobrecumplimiento > 110 %")
@@ -782,14 +783,14 @@ def autoverificacion() -> None:
     a13 = resumen[(2026, 1)][0]["A1.3"]
     check(a13["programado"] == 0 and a13["realizado"] == 1, f"2026 T1 A1.3: {a13}")
 
-    imprimir_resumen(resumen)
+    print_summary(resumen)
     if errores:
         print("\nAUTOVERIFICACIÓN FALLIDA:", *errores, sep="\n  - ", file=sys.stderr)
         raise SystemExit(1)
     print("\nAutoverificación: OK")
 
 
-def imprimir_resumen(resumen: dict) -> None:
+def print_summary(resumen: dict) -> None:
     marca = {"verde": "V", "amarillo": "A", "rojo": "R", "no_aplica": "-"}
     for (anio, q), (s, justificados) in sorted(resumen.items()):
         nota = "  (sin registros del T4: el ejercicio 2026 llega al 30/09)" if (anio, q) == (2026, 4) else ""
@@ -815,14 +816,14 @@ def imprimir_resumen(resumen: dict) -> None:
 
 def main() -> None:
     for anio in (2025, 2026):
-        programacion, registros, justificaciones = generar_anio(anio)
+        programacion, registros, justificaciones = generate_year(anio)
         carpeta = DATA_DIR / str(anio)
-        escribir_csv(carpeta / "programacion.csv", programacion)
-        escribir_csv(carpeta / "registros.csv", registros)
-        escribir_csv(carpeta / "justificaciones.csv", justificaciones)
+        write_csv(carpeta / "programacion.csv", programacion)
+        write_csv(carpeta / "registros.csv", registros)
+        write_csv(carpeta / "justificaciones.csv", justificaciones)
         print(f"{carpeta.relative_to(ROOT)}: {len(programacion)} filas de programación, "
               f"{len(registros)} registros, {len(justificaciones)} justificaciones")
-    autoverificacion()
+    self_check()
 
 
 if __name__ == "__main__":

@@ -142,7 +142,7 @@ def _draw_bands(ax, band_list: list[tuple[float, float, str]], top: float, label
         lo_c, hi_c = max(lo, 0), min(hi, top)
         if hi_c <= lo_c:
             continue
-        sem = style.semaforo(name)
+        sem = style.display(name)
         ax.axhspan(lo_c, hi_c, facecolor=sem.tinte, edgecolor=_mix(sem.oscuro, 0.55), hatch=sem.trama or None,
                    linewidth=0, zorder=0)
         if (hi_c - lo_c) / top > 0.06:
@@ -196,7 +196,7 @@ def avance_svg(
                     left.text(p.trimestre, top * 0.03, "sin\nprogramación", ha="center", va="bottom",
                               fontsize=6.5, color=style.TEXTO_SUAVE, zorder=5)
                 continue
-            sem = style.semaforo(p.semaforo)
+            sem = style.display(p.semaforo)
             filled = p.reporta and not dashed
             left.scatter([p.trimestre], [float(p.avance)], s=60 if not dashed else 28, marker=sem.marcador,
                          facecolor=sem.fondo if filled else "white",

@@ -195,14 +195,16 @@ def ask_motivo(periods: Sequence[Period]) -> str | None:
 
 def summary(outcome: RunOutcome) -> str:
     """The closing screen of a run."""
+    from .model import SEMAFOROS
+    from .style import etiqueta
+
     counts = outcome.counts
     lines = [
         "",
         f"Reporte de {outcome.period}: {outcome.folder / 'index.html'}",
         f"  Revisión {outcome.revision}" + (" (sin cambios)" if outcome.unchanged else " (nueva)")
         + f" · {outcome.seconds:.1f} s",
-        f"  Semáforo: {counts['verde']} verde · {counts['amarillo']} amarillo · {counts['rojo']} rojo · "
-        f"{counts['no_aplica']} no aplica",
+        "  Semáforo: " + " · ".join(f"{counts[s]} {etiqueta(s).lower()}" for s in SEMAFOROS),
     ]
     if outcome.avisos:
         lines.append(f"  Advertencias ({len(outcome.avisos)}):")

@@ -44,11 +44,16 @@ def int_es(value: int) -> str:
     return f"{value:,}"
 
 
+def decimal_es(value: Fraction | int) -> str:
+    """A number with es-MX thousands separators and 2 decimals: ``1,234.57``."""
+    return f"{round2(value):,.2f}"
+
+
 def pct_es(value: Fraction | int | None, empty: str = "—") -> str:
     """A percentage for people: ``1,066.67 %``; ``empty`` when undefined."""
     if value is None:
         return empty
-    return f"{round2(value):,.2f} %"
+    return f"{decimal_es(value)} %"
 
 
 def date_es(value: date) -> str:

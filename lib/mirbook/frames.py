@@ -27,7 +27,7 @@ from datetime import date, datetime
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from .formatting import int_es, pct_es, round2
+from .formatting import decimal_es, int_es, pct_es, round2
 from .model import SEMAFOROS
 
 if TYPE_CHECKING:
@@ -109,7 +109,7 @@ def _cell(value: Any, kind: str) -> dict[str, Any]:
     if isinstance(value, int):
         return {"tipo": "texto", "valor": int_es(value), "num": True}
     if isinstance(value, (float, Fraction)):
-        return {"tipo": "texto", "valor": f"{round2(_exact(value)):,.2f}", "num": True}
+        return {"tipo": "texto", "valor": decimal_es(_exact(value)), "num": True}
     if isinstance(value, (datetime, date)):
         day = value.date() if isinstance(value, datetime) else value
         return {"tipo": "texto", "valor": f"{day.day:02d}/{day.month:02d}/{day.year}", "num": False}

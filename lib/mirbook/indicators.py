@@ -144,6 +144,11 @@ class IndicatorResult:
         return self.figures.cumplimiento_pct
 
     @property
+    def falta_justificacion(self) -> bool:
+        """Amarillo or rojo without the justification (causa, efecto) the period asks for."""
+        return self.semaforo in ("amarillo", "rojo") and self.justificacion is None
+
+    @property
     def semaforo_informativo(self) -> str:
         """What the figures say, even when the indicator does not report this period."""
         return self.figures.semaforo
@@ -238,7 +243,7 @@ def _avisos(result: IndicatorResult) -> list[Aviso]:
                 "revise la programación.",
             )
         )
-    if result.semaforo in ("amarillo", "rojo") and result.justificacion is None:
+    if result.falta_justificacion:
         out.append(
             Aviso(
                 AVISO_SIN_JUSTIFICACION,

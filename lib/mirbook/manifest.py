@@ -38,12 +38,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .model import SEMAFOROS
+
 FILE = "manifest.json"
 SIGNATURE = FILE + ".p7s"  # the detached CMS signature of manifest.json, beside it (mirbook.firma)
 SCHEMA_VERSION = 4
 #: The motivo recorded when a new revision of an archived period is made without one.
 SIN_MOTIVO = "sin motivo"
-SEMAFOROS = ("verde", "amarillo", "rojo", "no_aplica")
 
 
 class ManifestError(ValueError):
@@ -176,7 +177,7 @@ class Manifest:
 
 
 @lru_cache(maxsize=1)
-def _names_from_params() -> tuple[str, str]:
+def names_from_params() -> tuple[str, str]:
     """``(institucion, programa)`` of the current ``params/mir.yaml``; empty when it cannot be read."""
     from .errors import MirbookError
     from .workbook import load_params
@@ -207,7 +208,7 @@ def _texts(value: object) -> tuple[str, ...]:
 
 
 def upgrade(raw: object, folder: Path | None = None,
-            names: Callable[[], tuple[str, str]] = _names_from_params) -> Manifest:
+            names: Callable[[], tuple[str, str]] = names_from_params) -> Manifest:
     """Turn a manifest as read from JSON (any version) into the current :class:`Manifest`.
 
     Every fix for an older form lives here: a missing field takes the value the readers

@@ -33,6 +33,11 @@ The recipe, in the order :meth:`Runner.run_many` follows it (bad input never tou
    in the ledger (:mod:`mirbook.ledger`), the staged folder swapped into place atomically, the
    revision recorded as completed; finally the navigation pages are rebuilt.
 
+Each year's input files are read and parsed once per run (:class:`~mirbook.sources.YearInputs`,
+shared by every period of the batch): validation, the workbook and the manifest's hashes use
+that one reading. Only the quick "nothing changed?" check of the optimised executor hashes the
+files before reading them, so that an unchanged re-run parses nothing.
+
 The executor is chosen once (``MIRBOOK_PLAIN=1`` or ``Runner(optimised=False)`` for the plain
 reference one) and decides only how the notebooks run, whether validation comes first, and
 which periods go through the steps together (every period at once, or one at a time).
@@ -60,7 +65,7 @@ from .model import Period, quarter_of
 from .paths import is_demo_data, notebooks_dir, period_dir
 from .provenance import Provenance, collect, git_state, now, package_versions
 from .render import PdfMetadata
-from .sources import year_files
+from .sources import YearInputs, year_files
 from .workbook import Params, Workbook, load_params
 
 if TYPE_CHECKING:
@@ -102,6 +107,8 @@ class _PeriodRun:
 
     period: Period
     target: Path
+    inputs: YearInputs | None = None
+    previous_inputs: YearInputs | None = None
     validation: ValidationResult | None = None
     provenance: Provenance | None = None
     workbook: Workbook | None = None
@@ -171,13 +178,16 @@ class Runner:
         verb = "Validando" if self.executor.validates_first else "Comprobando"
         for run in runs:
             self.log(f"[1/4] {verb} las entradas de {run.period} ({self.data_dir / str(run.period.year)})…")
+        read: dict[int, YearInputs] = {}  # each year read once for the whole batch
         if self.executor.validates_first:
             for run in runs:
+                self._read(run, read)
                 self._validate(run)
         if self._versions is None:
             self._versions = package_versions()
         for run in _pending(runs):
-            run.provenance = collect(self.data_dir, run.period, self.params, self.notebooks, self._versions)
+            run.provenance = collect(self.data_dir, run.period, self.params, self.notebooks, self._versions,
+                                     _read_so_far(run))
         created = not self.reports_dir.exists()
         try:
             with archive.locked(self.reports_dir):
@@ -191,7 +201,7 @@ class Runner:
                 for run in _pending(runs):
                     run.result = self._unchanged(run, clock)
                 try:
-                    self._build(_pending(runs), started, clock)
+                    self._build(_pending(runs), started, clock, read)
                 finally:  # whatever was archived (even if a later period broke) is in the index
                     self._rebuild_index(runs)
         except OSError as exc:  # the folder itself: read-only, a file, no room for the staging folder
@@ -228,9 +238,13 @@ class Runner:
             exc = OSError(28, "No space left on device")
         return DiskError(os_error_message(exc, self.reports_dir, needed or None, archived=False))
 
-    def _build(self, runs: list[_PeriodRun], started: datetime, clock: float) -> None:
+    def _build(self, runs: list[_PeriodRun], started: datetime, clock: float, read: dict[int, YearInputs]) -> None:
         """Steps 4 to 8 for the periods that changed."""
         for run in runs:
+            if run.inputs is None:  # only hashed so far: read now, and record the hashes of what was read
+                self._read(run, read)
+                if run.provenance is not None:
+                    run.provenance = run.provenance.with_read(_read_so_far(run))
             self._open(run)
         runs = _pending(runs)
         if not runs:
@@ -287,14 +301,15 @@ class Runner:
 
     # --- the steps -----------------------------------------------------------------------------
 
-    def validate(self, period: Period) -> ValidationResult:
-        """The input checks; raises :class:`DataError` listing every problem."""
+    def validate(self, period: Period, inputs: YearInputs | None = None) -> ValidationResult:
+        """The input checks (of ``inputs`` when the year is already read); raises :class:`DataError`
+        listing every problem."""
         from .execute import defer_slow_imports
 
         defer_slow_imports()
         from .validation import validate
 
-        result = validate(self.data_dir, period, self.params)
+        result = validate(self.data_dir, period, self.params, inputs=inputs)
         if not result.ok:
             raise DataError(
                 [f"Los datos de {period} tienen {len(result.errors)} problema(s); no se generó ningún reporte "
@@ -306,7 +321,7 @@ class Runner:
         """Validate once (unless already done); errors end the period's run."""
         if run.validation is None:
             try:
-                run.validation = self.validate(run.period)
+                run.validation = self.validate(run.period, run.inputs)
             except DataError as exc:
                 run.result = exc
                 return False
@@ -348,14 +363,22 @@ class Runner:
         try:
             if run.provenance is None:
                 raise DataError(f"No se pudieron leer las entradas de {run.period}.")
-            run.workbook = open_workbook(run.period.year, run.period.label, self.data_dir, self.params.folder)
+            run.workbook = open_workbook(run.period.year, run.period.label, self.data_dir, self.params.folder,
+                                         inputs=run.inputs, previous_inputs=run.previous_inputs)
         except DataError as exc:
             # Unreadable data: validation's full message, before any notebook starts.
             try:
-                self.validate(run.period)
+                self.validate(run.period, run.inputs)
             except DataError as problems:
                 exc = problems
             run.result = exc
+
+    def _read(self, run: _PeriodRun, read: dict[int, YearInputs]) -> None:
+        """The period's year and the year before (when it has a folder), from ``read`` or read now."""
+        for year in (run.period.year, run.period.year - 1):
+            if year not in read and (year == run.period.year or (self.data_dir / str(year)).is_dir()):
+                read[year] = YearInputs.read(self.data_dir, year, self.params.folder)
+        run.inputs, run.previous_inputs = read[run.period.year], read.get(run.period.year - 1)
 
     def _jobs(self, run: _PeriodRun, started: datetime) -> list[NotebookJob]:
         period, staged = run.period, run.staged
@@ -420,7 +443,7 @@ class Runner:
                  "entradas/, validacion.html y captura.html…")
         html = render_validation_html(run.validation, datetime_es(started), demo=is_demo_data(self.data_dir))
         (run.staged / "validacion.html").write_text(html, encoding="utf-8")
-        status = capture_status(self.data_dir, run.period, self.params)
+        status = capture_status(self.data_dir, run.period, self.params, inputs=run.inputs)
         page = render_captura(status, datetime_es(started), demo=is_demo_data(self.data_dir))
         (run.staged / "captura.html").write_text(page, encoding="utf-8")
 
@@ -523,6 +546,11 @@ def _size(folder: Path | None, skip: str = "") -> int:
         except OSError:
             pass
     return total
+
+
+def _read_so_far(run: _PeriodRun) -> list[YearInputs]:
+    """The period's input years the run has already read (none before the optimised quick check)."""
+    return [inputs for inputs in (run.inputs, run.previous_inputs) if inputs is not None]
 
 
 def _avisos(evaluation: Evaluation, nivel: str) -> list[str]:

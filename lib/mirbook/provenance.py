@@ -5,7 +5,9 @@ fingerprint (``huella``) over everything that shapes a revision, and the manifes
 the same facts for whoever audits the archive later. Both must agree on what counts, so
 what counts is listed here once: the period's data files and the previous year's, every
 file in ``params/``, the notebooks, the package's own code and templates, and the versions
-of the packages that draw the reports. Hashing only: nothing here parses the data.
+of the packages that draw the reports. Hashing only: nothing here parses the data; when the
+run has already read a year's files (:class:`~mirbook.sources.YearInputs`) their hashes are
+taken from the very bytes that were parsed instead of reading the files again.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -23,7 +26,7 @@ from .errors import DataError
 from .manifest import GitState
 from .model import Period
 from .paths import project_root
-from .sources import year_files
+from .sources import YearInputs, year_files
 from .workbook import Params
 
 PACKAGES = (
@@ -102,16 +105,30 @@ class Provenance:
     code: dict[str, str]
     versions: dict[str, str]
     huella: str
+    period: Period
+
+    def with_read(self, read: Iterable[YearInputs]) -> Provenance:
+        """The same facts with the data hashes of the bytes the run has since read and parsed
+        (the quick "nothing changed?" check only hashed them)."""
+        inputs = {**self.inputs, **{k: v for k, v in read_hashes(read).items() if k in self.inputs}}
+        return replace(self, inputs=inputs, huella=fingerprint(inputs, self.code, self.period, self.versions))
+
+
+def read_hashes(read: Iterable[YearInputs]) -> dict[str, str]:
+    """``{label: sha256}`` of the data files already read, labelled as :func:`input_files` does."""
+    return {f"datos/{year.year}/{path.relative_to(year.folder).as_posix()}": digest
+            for year in read if year.folder is not None for path, digest in year.sha256.items()}
 
 
 def collect(data_dir: Path, period: Period, params: Params, notebooks: list[Path],
-            versions: dict[str, str]) -> Provenance | None:
+            versions: dict[str, str], read: Iterable[YearInputs] = ()) -> Provenance | None:
     """Hash the inputs and the code of one period; ``None`` when an input cannot be read
-    (validation explains why)."""
+    (validation explains why). ``read``: the years' files already read by the run."""
+    known = read_hashes(read)
     try:
         files = input_files(data_dir, period, params, notebooks)
-        inputs = {k: sha256_file(p) for k, p in files.items()}
+        inputs = {k: known[k] if k in known else sha256_file(p) for k, p in files.items()}
     except (OSError, DataError):
         return None
     code = {p.relative_to(_PACKAGE).as_posix(): sha256_file(p) for p in code_files()}
-    return Provenance(inputs, code, versions, fingerprint(inputs, code, period, versions))
+    return Provenance(inputs, code, versions, fingerprint(inputs, code, period, versions), period)

@@ -109,12 +109,14 @@ def _component(wb: Workbook, componente: str | None):
     return None if componente is None else next(c for c in wb.mir.componentes if c.clave == componente)
 
 
-def _umbrales(indicators: list[Indicator]) -> dict[str, str]:
+def _umbrales(indicators: list[Indicator]) -> dict[str, str] | None:
+    """The thresholds shared by ``indicators`` as text; ``None`` when they differ (the legend then
+    states the rule without figures: each indicator's ficha gives its own)."""
     verdes = {i.umbral_verde for i in indicators}
     rojos = {i.umbral_rojo for i in indicators}
     if len(verdes) == 1 and len(rojos) == 1:
         return {"verde": templating.numero(verdes.pop()), "rojo": templating.numero(rojos.pop())}
-    return {"verde": "el umbral verde de cada indicador", "rojo": "el umbral rojo de cada indicador"}
+    return None
 
 
 def _files(wb: Workbook) -> dict[str, str]:
@@ -377,7 +379,7 @@ def indicador_html(wb: Workbook, clave: str) -> str:
         con_origen=_by_origin(wb),
         mostrar_tipo=bool(ind.flujos or tipos),
         justificaciones=justifications(ind, data, p),
-        falta_justificacion=r.semaforo in ("amarillo", "rojo") and r.justificacion is None,
+        falta_justificacion=r.falta_justificacion,
         avisos=wb.evaluation.avisos_de(clave),
         archivo_programacion=files["programacion"],
         archivo_registros=files["registros"],

@@ -42,13 +42,10 @@ from pathlib import Path
 
 from . import archive, entradas, style, templating
 from .formatting import date_es, datetime_es, period_es
-from .manifest import Cuaderno, Manifest
-from .model import Period
+from .manifest import Cuaderno, Manifest, names_from_params
+from .model import SEMAFOROS, Period
 from .paths import period_dir
 
-SITE_TITLE = "Evaluación trimestral de la MIR — Unidad de Política Migratoria"
-ANTETITULO = "Matriz de Indicadores para Resultados (MIR) · Unidad de Política Migratoria"
-ORDEN_SEMAFORO = templating.ORDEN_SEMAFORO
 #: Spanish names of the indicadores.csv columns shown in "what changed".
 CAMPOS = {
     "realizado": "Realizado",
@@ -80,7 +77,7 @@ class Revision:
     @property
     def counts(self) -> dict[str, int]:
         """Indicators per semáforo value."""
-        return {k: self.manifest.semaforos[k] for k in ORDEN_SEMAFORO}
+        return {k: self.manifest.semaforos[k] for k in SEMAFOROS}
 
     @property
     def generated(self) -> str:
@@ -152,9 +149,20 @@ def _data_source(manifest: Manifest, year: int) -> str:
 # --- templates -----------------------------------------------------------------------------------
 
 
-def _page(template: str, **context) -> str:
-    return templating.render(f"site/{template}.j2", css=style.site_css(), site_title=SITE_TITLE,
-                             CAMPOS=CAMPOS, ANTETITULO=ANTETITULO, **context)
+def _names(rev: Revision | None) -> tuple[str, str]:
+    """``(institucion, programa)`` of a revision's manifest; of ``params/mir.yaml`` without one."""
+    return (rev.institucion, rev.programa) if rev is not None and rev.institucion else names_from_params()
+
+
+def site_title(names: tuple[str, str]) -> str:
+    """``Evaluación trimestral de la MIR — <institución>``."""
+    return f"Evaluación trimestral de la MIR — {names[0]}"
+
+
+def _page(template: str, names: tuple[str, str], **context) -> str:
+    institucion, programa = names
+    return templating.render(f"site/{template}.j2", css=style.site_css(), CAMPOS=CAMPOS,
+                             ANTETITULO=f"{programa} · {institucion}", **context)
 
 
 def _changes(current: Revision, previous: Revision | None) -> dict | None:
@@ -253,7 +261,8 @@ def period_page(rev: Revision, previous: Revision | None) -> str:
     period = rev.period
     return _page(
         "period.html",
-        title=f"{_label(period)} — revisión {rev.number} — {SITE_TITLE}",
+        _names(rev),
+        title=f"{_label(period)} — revisión {rev.number} — {site_title(_names(rev))}",
         heading=f"Evaluación de la MIR — {period_es(period.year, period.quarter)}",
         period=period,
         label=_label(period),
@@ -279,7 +288,8 @@ def _revisions_page(period: Period, revisions: list[Revision], top: Revision | N
     rows = [{"number": r.number, "when": r.generated, "newest": r is top, "counts": r.counts,
              "href": "../index.html" if r is top else f"{r.folder.name}/index.html"} for r in reversed(revisions)]
     newest = top or revisions[-1]
-    return _page("revisiones.html", title=f"{_label(period)} — revisiones — {SITE_TITLE}",
+    names = _names(newest)
+    return _page("revisiones.html", names, title=f"{_label(period)} — revisiones — {site_title(names)}",
                  heading=f"Revisiones del {period_es(period.year, period.quarter)}", period=period,
                  rows=rows, has_top=top is not None, demo=newest.manifest.demo,
                  fuente=_data_source(newest.manifest, period.year), generado=newest.generated)
@@ -305,9 +315,11 @@ def _index_page(summaries: list[tuple[Period, Revision, list[Revision]]], year: 
         })
     latest = max((s[1].manifest.fin for s in summaries), default="")
     sources = sorted({_data_source(s[1].manifest, s[0].year).split(":")[0] for s in summaries})
+    names = _names(summaries[-1][1] if summaries else None)
     return _page(
         "index.html",
-        title=SITE_TITLE if year is None else f"{year} — {SITE_TITLE}",
+        names,
+        title=site_title(names) if year is None else f"{year} — {site_title(names)}",
         heading="Reportes trimestrales archivados" if year is None else f"Reportes trimestrales archivados de {year}",
         up_href=None if year is None else "../index.html",
         year=year,

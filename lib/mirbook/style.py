@@ -74,8 +74,9 @@ SEMAFOROS: dict[str, Semaforo] = {
 NIVEL_ORDEN = ("Fin", "Propósito", "Componente", "Actividad")
 
 
-def semaforo(value: str) -> Semaforo:
-    """The display attributes of a semáforo value (``verde``, ``amarillo``, ``rojo``, ``no_aplica``)."""
+def display(value: str) -> Semaforo:
+    """How a semáforo value (``verde``, ``amarillo``, ``rojo``, ``no_aplica``) is shown: colours,
+    symbol, word. Deciding the value is :func:`mirbook.indicators.classify_semaforo`."""
     return SEMAFOROS[value]
 
 

@@ -30,14 +30,13 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable
 
 from . import style
-from .formatting import date_es, datetime_es, int_es, pct_es, period_es, round2
+from .formatting import date_es, datetime_es, decimal_es, int_es, pct_es, period_es
+from .model import SEMAFOROS
 
 if TYPE_CHECKING:  # pragma: no cover
     import jinja2
 
 _URL_RE = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
-#: The order in which semáforo values are counted and listed.
-ORDEN_SEMAFORO = ("verde", "amarillo", "rojo", "no_aplica")
 
 
 def _exact(value: Any) -> Fraction | int | None:
@@ -75,7 +74,7 @@ def entero(value: int | str | None) -> str:
 def numero(value: Fraction | int) -> str:
     """A threshold or a number of points: ``10`` or ``12.50``."""
     value = Fraction(value)
-    return int_es(int(value)) if value.denominator == 1 else f"{round2(value):,.2f}"
+    return int_es(int(value)) if value.denominator == 1 else decimal_es(value)
 
 
 def fecha_corta(value: date) -> str:
@@ -140,7 +139,7 @@ def environment() -> "jinja2.Environment":
     )
     env.filters.update(FILTERS)
     env.tests["url"] = is_url
-    env.globals.update(SEMAFOROS=style.SEMAFOROS, ORDEN_SEMAFORO=ORDEN_SEMAFORO)
+    env.globals.update(SEMAFOROS=style.SEMAFOROS, ORDEN_SEMAFORO=SEMAFOROS)  # the order: model.SEMAFOROS
     return env
 
 
