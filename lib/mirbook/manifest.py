@@ -14,6 +14,12 @@ Versions (``schema_version``):
 * 2 — the current form: ``institucion`` and ``programa`` (from ``params/mir.yaml`` at run
   time), ``cuadernos`` as ``{nombre, titulo}``, all four semáforo counts.
 
+  Later version-2 manifests also list ``anios_datos``, the year folders of the data folder
+  when the revision was made (they are part of its fingerprint); ``entradas`` then holds,
+  besides the period's and the previous year's files, every data file a notebook read.
+  Older ones lack it and read as an empty list (their fingerprint never matches again,
+  so the next run makes a new revision).
+
 A manifest on disk is never rewritten: :func:`upgrade` only changes what is read. The
 encoding (:meth:`Manifest.to_bytes`) is stable — sorted keys, UTF-8, two-space indent —
 so the same revision always gives the same bytes.
@@ -91,6 +97,7 @@ class Manifest:
     institucion: str
     programa: str
     schema_version: int = field(default=SCHEMA_VERSION)
+    anios_datos: tuple[int, ...] = ()
 
     def to_dict(self) -> dict:
         """The JSON object of ``manifest.json``."""
@@ -122,6 +129,7 @@ class Manifest:
             "revisiones_anteriores": list(self.revisiones_anteriores),
             "institucion": self.institucion,
             "programa": self.programa,
+            "anios_datos": list(self.anios_datos),
         }
 
     def to_bytes(self) -> bytes:
@@ -221,6 +229,7 @@ def upgrade(raw: object, folder: Path | None = None,
         revisiones_anteriores=_texts(raw.get("revisiones_anteriores")),
         institucion=institucion,
         programa=programa,
+        anios_datos=tuple(int(y) for y in raw.get("anios_datos", []) if isinstance(y, int)),
     )
 
 

@@ -7,7 +7,8 @@ The recipe, in the order :meth:`Runner.run_many` follows it (bad input never tou
 2. **fingerprint** the inputs, params, notebooks, code and package versions
    (:mod:`mirbook.provenance`);
 3. under a lock on the reports folder: **nothing changed?** — identical to the archived
-   revision, whose outputs are intact → done: nothing else runs for that period (those are
+   revision (every data file its manifest recorded hashed again, the year folders listed
+   again), whose outputs are intact → done: nothing else runs for that period (those are
    the very bytes validated when that revision was made, so validation would give the same
    verdict, and its ``validacion.html`` stands);
 4. **open the workbook**; data that cannot even be read → validate at once and stop with
@@ -17,7 +18,9 @@ The recipe, in the order :meth:`Runner.run_many` follows it (bad input never tou
    decides: when it finds errors the period's notebooks are stopped, its staging folder is
    removed and it stops with validation's message and exit code, whatever the notebooks did;
    then ``indicadores.csv`` and ``validacion.html`` are written;
-7. **wait for the notebooks**: only now do notebook failures count;
+7. **wait for the notebooks**: only now do notebook failures count (the failed executed
+   notebook is kept in ``borradores/fallidos/``); every data file a notebook read through
+   :mod:`mirbook.datos` (its read log, in the staging folder) joins the inputs and the fingerprint;
 8. **archive**: ``manifest.json`` (:mod:`mirbook.manifest`), earlier revisions carried into
    ``revisiones/``, the staged folder swapped into place atomically; finally the navigation
    pages are rebuilt.
@@ -46,8 +49,8 @@ from .executors import Executor, NotebookRun, choose
 from .formatting import datetime_es, period_es
 from .manifest import Cuaderno, GitState, Manifest, Parametros
 from .model import Period
-from .paths import is_demo_data, notebooks_dir, period_dir
-from .provenance import Provenance, collect, git_state, now, package_versions
+from .paths import data_years, is_demo_data, notebooks_dir, period_dir, project_root
+from .provenance import Provenance, collect, git_state, now, package_versions, read_inputs, recorded_inputs
 from .sources import year_files
 from .workbook import Params, Workbook, load_params
 
@@ -90,6 +93,7 @@ class _PeriodRun:
     provenance: Provenance | None = None
     workbook: Workbook | None = None
     staged: Path | None = None
+    jobs: list[NotebookJob] = field(default_factory=list)
     notebooks: NotebookRun | None = None
     result: RunOutcome | MirbookError | None = None
 
@@ -194,7 +198,8 @@ class Runner:
             self.log(f"[2/4] Ejecutando y representando {total} cuaderno(s) en {workers} proceso(s){overlap}…")
             for group, run in enumerate(runs):
                 try:
-                    run.notebooks = session.submit(self._jobs(run, started), group)
+                    run.jobs = self._jobs(run, started)
+                    run.notebooks = session.submit(run.jobs, group)
                 except MirbookError as exc:
                     run.result = exc
             for run in _pending(runs):
@@ -207,6 +212,7 @@ class Runner:
                 assert run.notebooks is not None
                 try:
                     outcomes = run.notebooks.result()
+                    self._add_reads(run)
                 except MirbookError as exc:
                     run.result = exc
                     continue
@@ -243,7 +249,9 @@ class Runner:
     def _unchanged(self, run: _PeriodRun, clock: float) -> RunOutcome | None:
         """The archived revision when it was made from exactly these inputs and is intact."""
         current = archive.read_manifest(run.target)
-        if run.provenance is None or current is None or current.huella != run.provenance.huella:
+        if run.provenance is None or current is None:
+            return None
+        if current.huella != run.provenance.plus(recorded_inputs(self.data_dir, current)).huella:
             return None
         if archive.hash_outputs(run.target) != current.salidas:
             return None
@@ -293,11 +301,22 @@ class Runner:
                 timeout=self.timeout,
                 cwd=nb.parent,
                 log=staged.parent / f"{nb.stem}.log",
+                read_log=staged.parent / f"{nb.stem}.lecturas.jsonl",
+                failed=failed_notebook(period, nb),
                 engine=self.executor.engine,
                 save_each_cell=self.executor.save_each_cell,
             )
             for nb in self.notebooks
         ]
+
+    def _add_reads(self, run: _PeriodRun) -> None:
+        """Every data file the period's notebooks read joins its inputs and its fingerprint."""
+        from .datos import read_log
+
+        assert run.provenance is not None
+        for job in run.jobs:
+            assert job.read_log is not None
+            run.provenance = run.provenance.plus(read_inputs(self.data_dir, read_log(job.read_log), job.source.stem))
 
     def _write_tables(self, run: _PeriodRun, started: datetime) -> None:
         from .table import write_csv
@@ -341,6 +360,7 @@ class Runner:
             revisiones_anteriores=tuple(earlier),
             institucion=self.params.mir.institucion,
             programa=self.params.mir.programa,
+            anios_datos=provenance.years,
         )
         archive.write_atomic(staged / archive.MANIFEST, manifest.to_bytes())
         self.log(f"[4/4] Archivando la revisión de {period} y actualizando los índices…")
@@ -365,13 +385,20 @@ def _avisos(evaluation: Evaluation, nivel: str) -> list[str]:
     return [a.mensaje for a in evaluation.avisos if a.nivel == nivel]
 
 
+FAILED_DIR = "borradores/fallidos"  #: where failed executed notebooks are kept (under the project root)
+
+
+def failed_notebook(period: Period, notebook: Path) -> Path:
+    """Where the executed notebook of a failed run is kept: outside the archive, never removed by the run."""
+    return project_root() / FAILED_DIR / f"{period.year}-{period.label}" / notebook.name
+
+
 def periods_with_data(data_dir: Path) -> list[Period]:
     """Every period that has data: each quarter of each year folder up to its last dated record."""
     from .records import load_year
 
     out = []
-    for folder in sorted(p for p in Path(data_dir).iterdir() if p.is_dir() and re.fullmatch(r"\d{4}", p.name)):
-        year = int(folder.name)
+    for year in data_years(data_dir):
         try:
             data = load_year(Path(data_dir), year)
         except DataError:
