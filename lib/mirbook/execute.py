@@ -92,7 +92,7 @@ class NotebookJob:
     source: Path
     executed: Path
     html: Path
-    pdf: Path
+    pdf: Path | None  # None: no PDF (a draft without --pdf)
     parameters: dict
     title: str
     header: str
@@ -113,7 +113,7 @@ class NotebookOutcome:
     name: str
     executed: Path
     html: Path
-    pdf: Path
+    pdf: Path | None
     seconds_execute: float
     seconds_render: float
 
@@ -161,11 +161,12 @@ def _keep_failed(job: NotebookJob) -> str:
         return ""
     import shutil
 
-    try:
-        job.failed.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(job.executed, job.failed)
-    except OSError:
-        return ""
+    if job.failed.resolve() != job.executed.resolve():  # a draft is executed where it is kept
+        try:
+            job.failed.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(job.executed, job.failed)
+        except OSError:
+            return ""
     return f" El cuaderno ejecutado, con la salida hasta el error, quedó en {job.failed}"
 
 
@@ -228,7 +229,9 @@ def render_html(job: NotebookJob) -> float:
 
 
 def render_pdf(job: NotebookJob) -> float:
-    """Print the HTML page of the notebook to its PDF; returns the seconds taken."""
+    """Print the HTML page of the notebook to its PDF (unless it has none); returns the seconds taken."""
+    if job.pdf is None:
+        return 0.0
     from .render import html_to_pdf
 
     start = time.perf_counter()

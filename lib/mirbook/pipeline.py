@@ -280,32 +280,10 @@ class Runner:
         period, staged = run.period, run.staged
         assert staged is not None
         (staged / archive.NOTEBOOKS_SUBDIR).mkdir(parents=True)
-        sources = ", ".join(p.name for p in year_files(self.data_dir, period.year))
-        footer = {
-            "fuente": f"{self.data_dir.name}/{period.year}: {sources}",
-            "generado": datetime_es(started),
-            "demo": "1" if is_demo_data(self.data_dir) else "",
-        }
-        mir = self.params.mir
-        header = f"{mir.programa} — {mir.institucion} — {period_es(period.year, period.quarter)}"
         return [
-            NotebookJob(
-                source=nb,
-                executed=staged / archive.NOTEBOOKS_SUBDIR / nb.name,
-                html=staged / f"{nb.stem}.html",
-                pdf=staged / f"{nb.stem}.pdf",
-                parameters={"year": period.year, "period": period.label, "data_dir": str(self.data_dir)},
-                title=f"{notebook_title(nb)} — {period_es(period.year, period.quarter)}",
-                header=header,
-                footer=footer,
-                timeout=self.timeout,
-                cwd=nb.parent,
-                log=staged.parent / f"{nb.stem}.log",
-                read_log=staged.parent / f"{nb.stem}.lecturas.jsonl",
-                failed=failed_notebook(period, nb),
-                engine=self.executor.engine,
-                save_each_cell=self.executor.save_each_cell,
-            )
+            notebook_job(nb, period, self.data_dir, self.params, started, self.executor, self.timeout,
+                         executed=staged / archive.NOTEBOOKS_SUBDIR / nb.name, pages=staged, scratch=staged.parent,
+                         failed=failed_notebook(period, nb))
             for nb in self.notebooks
         ]
 
@@ -383,6 +361,37 @@ def _pending(runs: list[_PeriodRun]) -> list[_PeriodRun]:
 
 def _avisos(evaluation: Evaluation, nivel: str) -> list[str]:
     return [a.mensaje for a in evaluation.avisos if a.nivel == nivel]
+
+
+def notebook_job(nb: Path, period: Period, data_dir: Path, params: Params, started: datetime, executor: Executor,
+                 timeout: int, *, executed: Path, pages: Path, scratch: Path, failed: Path | None,
+                 pdf: bool = True) -> NotebookJob:
+    """The job of one notebook for one period: its parameters, title, header and footer, and
+    where each file goes (``pages``: the HTML and PDF; ``scratch``: its logs, outside the archive)."""
+    sources = ", ".join(p.name for p in year_files(data_dir, period.year))
+    footer = {
+        "fuente": f"{data_dir.name}/{period.year}: {sources}",
+        "generado": datetime_es(started),
+        "demo": "1" if is_demo_data(data_dir) else "",
+    }
+    mir = params.mir
+    return NotebookJob(
+        source=nb,
+        executed=executed,
+        html=pages / f"{nb.stem}.html",
+        pdf=pages / f"{nb.stem}.pdf" if pdf else None,
+        parameters={"year": period.year, "period": period.label, "data_dir": str(data_dir)},
+        title=f"{notebook_title(nb)} — {period_es(period.year, period.quarter)}",
+        header=f"{mir.programa} — {mir.institucion} — {period_es(period.year, period.quarter)}",
+        footer=footer,
+        timeout=timeout,
+        cwd=nb.parent,
+        log=scratch / f"{nb.stem}.log",
+        engine=executor.engine,
+        save_each_cell=executor.save_each_cell,
+        read_log=scratch / f"{nb.stem}.lecturas.jsonl",
+        failed=failed,
+    )
 
 
 FAILED_DIR = "borradores/fallidos"  #: where failed executed notebooks are kept (under the project root)
