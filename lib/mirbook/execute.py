@@ -167,7 +167,7 @@ def _keep_failed(job: NotebookJob) -> str:
             shutil.copyfile(job.executed, job.failed)
         except OSError:
             return ""
-    return f" El cuaderno ejecutado, con la salida hasta el error, quedó en {job.failed}"
+    return f"\nEl cuaderno ejecutado, con la salida hasta el error, quedó en {job.failed}"
 
 
 def _failure_message(job: NotebookJob, exc: Exception) -> str:

@@ -11,14 +11,13 @@ Versions (``schema_version``):
 * 1 — every manifest written before the field existed (it has no ``schema_version``). Some
   of the oldest list ``cuadernos`` as plain names, or lack the semáforo counts; none names
   the institution or the programme;
-* 2 — the current form: ``institucion`` and ``programa`` (from ``params/mir.yaml`` at run
+* 2 — ``institucion`` and ``programa`` (from ``params/mir.yaml`` at run
   time), ``cuadernos`` as ``{nombre, titulo}``, all four semáforo counts.
-
-  Later version-2 manifests also list ``anios_datos``, the year folders of the data folder
-  when the revision was made (they are part of its fingerprint); ``entradas`` then holds,
-  besides the period's and the previous year's files, every data file a notebook read.
-  Older ones lack it and read as an empty list (their fingerprint never matches again,
-  so the next run makes a new revision).
+* 3 — the current form: also ``anios_datos``, the year folders of the data folder when the
+  revision was made (part of its fingerprint), and ``entradas`` holds, besides the period's
+  and the previous year's files, every data file a notebook read through ``mirbook.datos``.
+  Older manifests read with an empty ``anios_datos`` (their fingerprint was made without
+  it, so the next run of their period makes a new revision).
 
 A manifest on disk is never rewritten: :func:`upgrade` only changes what is read. The
 encoding (:meth:`Manifest.to_bytes`) is stable — sorted keys, UTF-8, two-space indent —
@@ -35,7 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 
 FILE = "manifest.json"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SEMAFOROS = ("verde", "amarillo", "rojo", "no_aplica")
 
 
@@ -229,7 +228,7 @@ def upgrade(raw: object, folder: Path | None = None,
         revisiones_anteriores=_texts(raw.get("revisiones_anteriores")),
         institucion=institucion,
         programa=programa,
-        anios_datos=tuple(int(y) for y in raw.get("anios_datos", []) if isinstance(y, int)),
+        anios_datos=tuple(y for y in raw.get("anios_datos") or [] if isinstance(y, int)) if version >= 3 else (),
     )
 
 
