@@ -13,7 +13,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from mirbook import render, report
+from mirbook import render, report, style
 
 # A 1×1 transparent PNG.
 PNG = base64.b64encode(
