@@ -17,7 +17,7 @@ import nbformat
 import pytest
 
 from conftest import DEMO, make_year, pinned_root, registros
-from mirbook import datos
+from mirbook.archive import sha256_file
 from mirbook.errors import DataError, MirbookError
 from mirbook.model import Period
 from mirbook.pipeline import Runner
@@ -76,7 +76,7 @@ def test_another_years_files_are_traced_and_make_new_revisions(project):
     manifest = _manifest(reports)
     assert first.revision == 1 and not first.unchanged
     for name in ("programacion.csv", "registros.csv"):
-        assert manifest["entradas"][f"datos/2024/{name}"] == datos._sha256(data / "2024" / name)
+        assert manifest["entradas"][f"datos/2024/{name}"] == sha256_file(data / "2024" / name)
     assert manifest["anios_datos"] == [2024, 2025, 2026]
     assert not list(reports.rglob("*.jsonl")), "the read logs stay out of the archive"
 
@@ -87,7 +87,7 @@ def test_another_years_files_are_traced_and_make_new_revisions(project):
         handle.write("A1.1-DPPIM-003,A1.1,DPPIM,2024-06-01,Producto 3,Oficio UPM/DPPIM/0003,,\r\n")
     changed = runner.run(PERIOD)
     assert not changed.unchanged and changed.revision == 2
-    assert _manifest(reports)["entradas"]["datos/2024/registros.csv"] == datos._sha256(data / "2024" / "registros.csv")
+    assert _manifest(reports)["entradas"]["datos/2024/registros.csv"] == sha256_file(data / "2024" / "registros.csv")
     assert runner.run(PERIOD).unchanged
 
     make_year(data, 2023, programacion=[["A1.1", "DPPIM", 1, 1]], registros=registros("A1.1", "DPPIM", ["2023-03-01"]))
@@ -108,7 +108,7 @@ def test_a_file_changed_after_the_notebook_read_it_is_an_error(tmp_path):
     path = tmp_path / "data" / "2024" / "registros.csv"
     path.parent.mkdir(parents=True)
     path.write_text("a\n", encoding="utf-8")
-    entry = {"tipo": "archivo", "anio": 2024, "tabla": "registros", "ruta": str(path), "sha256": datos._sha256(path)}
+    entry = {"tipo": "archivo", "anio": 2024, "tabla": "registros", "ruta": str(path), "sha256": sha256_file(path)}
     assert read_inputs(tmp_path / "data", [entry], "30_x") == {"datos/2024/registros.csv": entry["sha256"]}
     path.write_text("b\n", encoding="utf-8")
     with pytest.raises(DataError, match=r"registros\.csv cambió mientras se ejecutaba el cuaderno 30_x"):
