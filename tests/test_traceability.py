@@ -135,3 +135,7 @@ def test_a_failing_notebook_says_which_cell_and_line_and_keeps_the_executed_note
     errors = [o for c in executed.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert errors and errors[0].evalue == "dato imposible"
     assert not reports.exists() or not list(reports.rglob("*.ipynb"))
+
+    nbformat.write(nbformat.read(_reads_2024(project / "notebooks"), as_version=4), notebook)  # fixed
+    Runner(project / "data", reports, notebooks=[notebook], log=lambda _: None).run(PERIOD)
+    assert not kept.exists(), "once the notebook runs, the copy of its failure is gone"

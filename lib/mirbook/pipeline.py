@@ -288,13 +288,16 @@ class Runner:
         ]
 
     def _add_reads(self, run: _PeriodRun) -> None:
-        """Every data file the period's notebooks read joins its inputs and its fingerprint."""
+        """Every data file the period's notebooks read joins its inputs and its fingerprint (the
+        notebooks all ran)."""
         from .datos import read_log
 
         assert run.provenance is not None
         for job in run.jobs:
             assert job.read_log is not None
             run.provenance = run.provenance.plus(read_inputs(self.data_dir, read_log(job.read_log), job.source.stem))
+            if job.failed is not None:
+                job.failed.unlink(missing_ok=True)  # the notebook runs now: an earlier failure's copy is stale
 
     def _write_tables(self, run: _PeriodRun, started: datetime) -> None:
         from .table import write_csv
