@@ -6,13 +6,15 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.mirbook-setup
-YEAR ?= 2026
-PERIOD ?= T3
+# No fixed period: without YEAR/PERIOD mirbook reports the latest quarter with registros dated in it.
+YEAR ?=
+PERIOD ?=
+PERIOD_ARGS = $(if $(YEAR),--year $(YEAR)) $(if $(PERIOD),--period $(PERIOD))
 
-.PHONY: setup test report report-all validate lab bench clean help
+.PHONY: setup test report report-all validate captura lab bench clean help
 
 help:
-	@echo "Comandos: make report [YEAR=2026 PERIOD=T3] | make test | make setup | make lab | make bench"
+	@echo "Comandos: make report [YEAR=2026 PERIOD=T3] (sin ellos: el último trimestre con registros) | make captura | make test | make setup | make lab | make bench"
 
 setup: $(STAMP)
 
@@ -32,13 +34,16 @@ test: setup
 	$(BIN)/python -m pytest
 
 report: setup
-	$(BIN)/mirbook run --year $(YEAR) --period $(PERIOD)
+	$(BIN)/mirbook run $(PERIOD_ARGS)
 
 report-all: setup
 	$(BIN)/mirbook run --all
 
 validate: setup
-	$(BIN)/mirbook validate --year $(YEAR) --period $(PERIOD)
+	$(BIN)/mirbook validate $(PERIOD_ARGS)
+
+captura: setup
+	$(BIN)/mirbook captura $(PERIOD_ARGS)
 
 # JupyterLab on the whole project, opened on notebooks/. The kernel is the .venv's python: the
 # native "python3" kernelspec resolves to the interpreter of the server, which is $(BIN)/python.

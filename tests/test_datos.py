@@ -34,6 +34,22 @@ def _csv_rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def _year_rows(year: int, table: str) -> list[dict[str, str]]:
+    """A demo year's rows of ``table``: its CSV, or (2024) what the units' workbooks hold."""
+    path = DEMO / str(year) / f"{table}.csv"
+    if path.is_file():
+        return _csv_rows(path)
+    from mirbook.sources import YearInputs
+
+    return [values for _, values in YearInputs.read(DEMO, year).raw_tables()[table].rows]
+
+
+def _year_files(year: int) -> set[str]:
+    from mirbook.sources import year_files
+
+    return {str(p.resolve()) for p in year_files(DEMO, year)}
+
+
 @pytest.fixture(scope="module")
 def wb():
     return report.open(2026, "T3", DEMO)
@@ -52,7 +68,7 @@ def _fresh_register():
 def test_one_call_gives_every_record_of_every_year_with_datetime_fecha(wb):
     frame = datos.registros(wb, anios="todos")
     years = sorted(int(p.name) for p in DEMO.iterdir() if p.is_dir() and p.name.isdigit())
-    expected = [(y, row) for y in years for row in _csv_rows(DEMO / str(y) / "registros.csv")]
+    expected = [(y, row) for y in years for row in _year_rows(y, "registros")]
     assert len(frame) == len(expected) and sorted(frame["anio"].unique()) == years
     assert str(frame["fecha"].dtype) == "datetime64[ns]"
     assert frame["fecha"].dt.year.tolist() == frame["anio"].tolist()
@@ -63,7 +79,7 @@ def test_one_call_gives_every_record_of_every_year_with_datetime_fecha(wb):
         wb.organizacion.claves
     )
     assert frame["indicador"].cat.ordered
-    assert datos.registros(wb, anios=[2025, 2026]).equals(frame)
+    assert datos.registros(wb, anios=years).equals(frame)
 
 
 def test_programacion_and_justificaciones_of_several_years(wb):
@@ -76,7 +92,8 @@ def test_programacion_and_justificaciones_of_several_years(wb):
         1 for r in _csv_rows(DEMO / "2025" / "programacion.csv") if int(r["trimestre"]) <= 3
     )
     just = datos.justificaciones(wb, anios="todos")
-    assert len(just) == sum(len(_csv_rows(DEMO / str(y) / "justificaciones.csv")) for y in (2025, 2026))
+    years = sorted(int(p.name) for p in DEMO.iterdir() if p.is_dir() and p.name.isdigit())
+    assert len(just) == sum(len(_year_rows(y, "justificaciones")) for y in years)
 
 
 def test_an_unknown_anios_word_is_refused(wb):
@@ -200,16 +217,18 @@ def test_every_file_read_is_registered_and_logged_when_asked(wb, tmp_path, monke
     monkeypatch.setenv(datos.READ_LOG_ENV, str(log))
     datos.registros(wb, anios="todos")
     datos.registros(wb, anios="todos")  # the same files again: logged once
-    expected = {str(p.resolve()) for y in (2025, 2026) for p in (DEMO / str(y)).glob("*.csv")}
+    years = sorted(int(p.name) for p in DEMO.iterdir() if p.is_dir() and p.name.isdigit())
+    expected = {path for y in years for path in _year_files(y)}
     assert {str(p) for p in datos.archivos_leidos()} == expected
     lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
     files = [e for e in lines if e["tipo"] == "archivo"]
-    assert sorted(e["ruta"] for e in files) == sorted(expected)
+    assert sorted({e["ruta"] for e in files}) == sorted(expected)  # a unit workbook holds several tables
     for entry in files:
         assert entry["sha256"] == hashlib.sha256(Path(entry["ruta"]).read_bytes()).hexdigest()
-        assert entry["anio"] == int(Path(entry["ruta"]).parent.name)
+        folder = Path(entry["ruta"]).parent
+        assert entry["anio"] == int(folder.parent.name if folder.name == "unidades" else folder.name)
     folders = [e for e in lines if e["tipo"] == "carpeta"]
-    assert folders == [{"tipo": "carpeta", "ruta": str(DEMO.resolve()), "anios": [2025, 2026]}]
+    assert folders == [{"tipo": "carpeta", "ruta": str(DEMO.resolve()), "anios": years}]
     assert datos.lecturas() == lines
 
 

@@ -47,7 +47,8 @@ def test_full_run_archives_every_artifact(archived):
     for stem in ("00_resumen", "10_componente_1", "20_componente_2"):
         assert {f"{stem}.html", f"{stem}.pdf", f"cuadernos/{stem}.ipynb"} <= names
         assert (folder / f"{stem}.pdf").read_bytes().startswith(b"%PDF")
-    assert {"index.html", "indicadores.csv", "validacion.html", "manifest.json"} <= names
+    assert {"index.html", "indicadores.csv", "validacion.html", "manifest.json", "captura.html",
+            "registros_periodo.csv"} <= names
     assert (archived / "index.html").is_file()
     assert not (archived / ".staging").exists()
     rows = list(csv.DictReader((folder / "indicadores.csv").open(encoding="utf-8")))

@@ -1,6 +1,6 @@
 """The optimised pipeline makes the same reports as the plain one (issue #6).
 
-``mirbook run`` runs notebooks without a kernel in preloaded worker processes, renders
+``mirbook run`` runs notebooks on kernels forked from preloaded worker processes, renders
 in separate tasks, validates while the notebooks run and skips unchanged periods before
 validating. None of that may change a byte of what is archived. Here one period is built
 twice with the clock fixed (``SOURCE_DATE_EPOCH``): by the optimised path, and by the
@@ -29,7 +29,7 @@ import pytest
 
 from conftest import DEMO, ROOT, run_cli
 from mirbook.errors import DataError, MirbookError
-from mirbook.execute import ENGINE_INPROCESS, ENGINE_KERNEL, NotebookJob, execute
+from mirbook.execute import ENGINE_WARM, ENGINE_KERNEL, NotebookJob, execute
 from mirbook.model import Period
 from mirbook.executors import PRELOAD
 from mirbook.pipeline import Runner
@@ -136,7 +136,7 @@ def test_unchanged_rerun_is_recognised_before_validation(both, tmp_path):
     assert {p: p.stat().st_mtime_ns for p in copy.rglob("*")} == before
 
 
-# --- the in-process engine against the kernel, output by output ---------------------------------
+# --- the warm kernel against a launched kernel, output by output -------------------------------
 
 
 TRICKY_CELLS = [
@@ -179,25 +179,25 @@ def _job(source: Path, folder: Path, engine: str) -> NotebookJob:
 
 
 @pytest.mark.parametrize("failing", [False, True], ids=["completo", "con_error"])
-def test_inprocess_engine_records_what_a_kernel_sends(tmp_path, failing):
+def test_a_warm_kernel_records_what_a_launched_kernel_sends(tmp_path, failing):
     source = _tricky_notebook(tmp_path / "99_prueba.ipynb", failing)
     errors = {}
     with WorkerPool(2, preload=PRELOAD) as pool:  # fresh processes, as in a run
         futures = {engine: pool.submit(execute, _job(source, tmp_path, engine))
-                   for engine in (ENGINE_KERNEL, ENGINE_INPROCESS)}
+                   for engine in (ENGINE_KERNEL, ENGINE_WARM)}
         for engine, future in futures.items():
             try:
                 future.result()
             except MirbookError as exc:
                 errors[engine] = str(exc)
     if failing:
-        assert errors[ENGINE_KERNEL] == errors[ENGINE_INPROCESS]
+        assert errors[ENGINE_KERNEL] == errors[ENGINE_WARM]
         assert "99_prueba" in errors[ENGINE_KERNEL] and "ValueError: valor imposible" in errors[ENGINE_KERNEL]
     else:
         assert errors == {}
     kernel = _normalised_notebook(tmp_path / f"{ENGINE_KERNEL}.ipynb")
-    inprocess = _normalised_notebook(tmp_path / f"{ENGINE_INPROCESS}.ipynb")
-    assert kernel == inprocess
+    warm = _normalised_notebook(tmp_path / f"{ENGINE_WARM}.ipynb")
+    assert kernel == warm
 
 
 def test_a_cell_past_the_timeout_stops_both_engines_alike(tmp_path):
@@ -212,12 +212,12 @@ def test_a_cell_past_the_timeout_stops_both_engines_alike(tmp_path):
     messages = {}
     with WorkerPool(2, preload=PRELOAD) as pool:
         futures = {engine: pool.submit(execute, replace(_job(source, tmp_path, engine), timeout=2))
-                   for engine in (ENGINE_KERNEL, ENGINE_INPROCESS)}
+                   for engine in (ENGINE_KERNEL, ENGINE_WARM)}
         for engine, future in futures.items():
             with pytest.raises(MirbookError) as info:
                 future.result()
             messages[engine] = str(info.value)
-    assert messages[ENGINE_KERNEL] == messages[ENGINE_INPROCESS]
+    assert messages[ENGINE_KERNEL] == messages[ENGINE_WARM]
     assert "98_lento" in messages[ENGINE_KERNEL] and "CellTimeoutError" in messages[ENGINE_KERNEL]
 
 

@@ -53,10 +53,11 @@ def _reads_2024(folder: Path) -> Path:
 
 @pytest.fixture
 def project(tmp_path, monkeypatch) -> Path:
-    """A project root (``MIRBOOK_ROOT``) with the demo data and a 2024 folder."""
+    """A project root (``MIRBOOK_ROOT``) with the demo data and a small 2024 of its own."""
     root = pinned_root(tmp_path / "proyecto")
     monkeypatch.setenv("MIRBOOK_ROOT", str(root))
     shutil.copytree(DEMO, root / "data")
+    shutil.rmtree(root / "data" / "2024")  # the demo's 2024 (unit workbooks) becomes two plain tables
     make_year(root / "data", 2024, programacion=[["A1.1", "DPPIM", 1, 2]],
               registros=registros("A1.1", "DPPIM", ["2024-02-10", "2024-05-03"]))
     (root / "notebooks").mkdir()

@@ -257,7 +257,7 @@ DEFECTS = [
     Defect("defect_in_cp1252", to_cp1252_with("registros", 4, "flujo", "Tránsito"),
            ("registros.csv", "columna «flujo»", "fila 4", "«Tránsito»")),
     Defect("defect_in_xlsx", to_xlsx_with("registros", 6, "fecha", "2026-13-01"),
-           ("registros.xlsx", "columna «fecha»", "fila 6", "«2026-13-01»")),
+           ("registros.xlsx", "columna «fecha»", "D6", "«2026-13-01»")),
     # command-line arguments
     Defect("bad_period_T5", None, ("T5", "Periodo no válido"), exit_code=2, period="T5", try_run=True),
     Defect("bad_year_20x6", None, ("20x6", "Año no válido"), exit_code=2, year="20x6", try_run=True),
@@ -454,7 +454,8 @@ def test_xlsx_row_numbers_skip_blank_rows(tmp_path: Path, params):
     book.save(folder / "registros.xlsx")
     result = validate(tmp_path / "data", Period(YEAR, 2), params)
     assert result.errors == (
-        "registros.xlsx, columna «fecha», fila 4: valor «2026-02-30» — se espera una fecha que exista, escrita AAAA-MM-DD",
+        "registros.xlsx, celda Sheet!D4 (columna «fecha»): valor «2026-02-30» — se espera una fecha que exista: "
+        "una celda de fecha o el texto AAAA-MM-DD",
     )
 
 

@@ -6,7 +6,7 @@ Layout of one period folder::
       index.html            navigation page (regenerated from the manifests, see mirbook.site)
       manifest.json         what this revision was made from and what it contains (sha256)
       00_resumen.html/.pdf  … one HTML and one PDF per notebook
-      indicadores.csv, validacion.html
+      indicadores.csv, validacion.html, captura.html, registros_periodo.csv
       cuadernos/            the executed notebooks
       revisiones/r001/      earlier revisions, each whole, exactly as it was archived
 

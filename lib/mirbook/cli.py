@@ -48,6 +48,16 @@ def _add_period(parser: argparse.ArgumentParser, data: bool = True) -> None:
         parser.add_argument("--data-dir", default=None, help="carpeta de datos (por omisión: data/ del proyecto)")
 
 
+_LATEST_YEAR = "año, por ejemplo 2026 (sin --year ni --period: el último trimestre con registros)"
+
+
+def _add_latest_period(parser: argparse.ArgumentParser) -> None:
+    """``--year``/``--period`` that default to the latest quarter with registros, and ``--data-dir``."""
+    parser.add_argument("--year", default=None, help=_LATEST_YEAR)
+    parser.add_argument("--period", default=None, help="periodo: T1, T2, T3 o T4")
+    parser.add_argument("--data-dir", default=None, help="carpeta de datos (por omisión: data/ del proyecto)")
+
+
 def cmd_indicadores(args: argparse.Namespace) -> int:
     """Print or write the indicator table of one period."""
     from .table import to_csv
@@ -65,14 +75,30 @@ def cmd_indicadores(args: argparse.Namespace) -> int:
     return 0
 
 
+def _period(args: argparse.Namespace, data_dir: Path) -> Period:
+    """``--year``/``--period`` as given, or both left out: the latest quarter with registros (said on stderr)."""
+    from .model import Period
+
+    if args.year and args.period:
+        return Period.parse(args.year, args.period)
+    if args.year or args.period:
+        raise UsageError("Indique --year y --period juntos (por ejemplo --year 2026 --period T3), o ninguno "
+                         "para el último trimestre con registros.")
+    from .pipeline import latest_period
+
+    period = latest_period(data_dir)
+    print(f"Periodo elegido: {period} (el último trimestre con al menos un registro fechado en él; "
+          "para otro, indique --year y --period).", file=sys.stderr)
+    return period
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check the input files of one period alone: errors to stderr, exit 1 when there are any."""
-    from .model import Period
     from .paths import resolve_dir
     from .workbook import load_params
 
-    period = Period.parse(args.year, args.period)
     data_dir = resolve_dir(args.data_dir, "data")
+    period = _period(args, data_dir)
     params = load_params()
     from .validation import validate  # imports Great Expectations: only on this path
 
@@ -107,10 +133,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.all:
         if args.year or args.period:
             raise UsageError("Use --all sin --year ni --period.")
-    elif not (args.year and args.period):
-        raise UsageError("Indique --year y --period (por ejemplo --year 2026 --period T3), o --all.")
     data_dir = resolve_dir(args.data_dir, "data")
-    periods = periods_with_data(data_dir) if args.all else [Period.parse(args.year, args.period)]
+    periods = periods_with_data(data_dir) if args.all else [_period(args, data_dir)]
     runner = Runner(data_dir, resolve_dir(args.reports_dir, "reports"), jobs=args.jobs, timeout=args.timeout)
     try:
         return _archive(runner, periods, args.all)
@@ -198,6 +222,26 @@ def cmd_verify(args: argparse.Namespace) -> int:
         return 1
     print(f"Archivo íntegro: {checked} revisión(es) verificadas en {reports_dir}; todo coincide con los manifiestos.")
     return 0
+
+
+def cmd_captura(args: argparse.Namespace) -> int:
+    """Print what each unit delivered for one quarter; ``--out``: also write ``captura.html``."""
+    from .captura import capture_status, render_html, to_text
+    from .formatting import datetime_es
+    from .paths import is_demo_data, resolve_dir
+    from .provenance import now
+    from .workbook import load_params
+
+    data_dir = resolve_dir(args.data_dir, "data")
+    period = _period(args, data_dir)
+    status = capture_status(data_dir, period, load_params())
+    sys.stdout.write(to_text(status))
+    if args.out:
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(render_html(status, datetime_es(now()), is_demo_data(data_dir)), encoding="utf-8")
+        print(f"Página de la captura escrita en {out}", file=sys.stderr)
+    return 0 if status.ok else 1
 
 
 def cmd_plantillas(args: argparse.Namespace) -> int:
@@ -294,10 +338,14 @@ def build_parser() -> argparse.ArgumentParser:
     ind.add_argument("--out", default=None, help="archivo CSV de salida (por omisión: la salida estándar)")
     ind.set_defaults(handler=cmd_indicadores)
     val = _command(sub, "validar", "validate", "solo valida los datos de entrada de un periodo")
-    _add_period(val)
+    _add_latest_period(val)
     val.set_defaults(handler=cmd_validate)
+    cap = sub.add_parser("captura", help="muestra qué entregó cada unidad en un trimestre (archivos, filas, errores)")
+    _add_latest_period(cap)
+    cap.add_argument("--out", default=None, help="escribe también la página captura.html en este archivo")
+    cap.set_defaults(handler=cmd_captura)
     run = _command(sub, "generar", "run", "valida, ejecuta los cuadernos, genera HTML y PDF y archiva el periodo")
-    run.add_argument("--year", default=None, help="año, por ejemplo 2026")
+    run.add_argument("--year", default=None, help=_LATEST_YEAR)
     run.add_argument("--period", default=None, help="periodo: T1, T2, T3 o T4")
     run.add_argument("--all", action="store_true", help="todos los periodos con datos")
     run.add_argument("--data-dir", default=None, help="carpeta de datos (por omisión: data/ del proyecto)")

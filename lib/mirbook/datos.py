@@ -82,7 +82,11 @@ def _log(entry: dict[str, Any]) -> None:
 def _record_year(data: YearData) -> None:
     for tabla, path in sorted(data.archivos.items()):
         path = Path(path).resolve()
-        _log({"tipo": "archivo", "anio": data.year, "tabla": tabla, "ruta": str(path), "sha256": _sha256(path)})
+        # a table the units delivered names their folder (unidades/): every file in it was read
+        files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith((".", "~$"))) \
+            if path.is_dir() else [path]
+        for file in files:
+            _log({"tipo": "archivo", "anio": data.year, "tabla": tabla, "ruta": str(file), "sha256": _sha256(file)})
 
 
 def archivos_leidos() -> list[Path]:

@@ -4,13 +4,14 @@ Runs inside a worker process (see :mod:`mirbook.executors`); everything it retur
 or raises must pickle. A failing cell becomes a :class:`MirbookError` naming the
 notebook, the cell and the error, in Spanish.
 
-Two papermill engines:
+Two ways to start the notebook's kernel, both papermill's standard engine (nbclient)
+on a real ``python3`` ipykernel:
 
-* ``inprocess`` (the default): the cells run in the worker process itself, which
-  already holds every import the reports need (:mod:`mirbook.inprocess`,
-  :mod:`mirbook.preload`); no kernel is started;
-* ``kernel``: papermill's standard engine, one ipykernel per notebook (what
-  ``MIRBOOK_PLAIN=1`` and the equivalence test use as the reference).
+* ``warm`` (what ``mirbook run`` uses): the kernel is forked from the worker process,
+  which already holds every import the reports need (:mod:`mirbook.warmkernel`,
+  :mod:`mirbook.preload`), instead of being launched as a new interpreter;
+* ``kernel``: the kernel is launched as papermill launches it (what ``MIRBOOK_PLAIN=1``
+  and the equivalence tests use as the reference).
 
 The work of one notebook is two tasks, so two cores stay busy while a third notebook
 waits: :func:`build_html` (execute, then the static HTML page) and :func:`build_pdf`
@@ -32,8 +33,8 @@ from pathlib import Path
 
 from .errors import MirbookError
 
-ENGINE_INPROCESS = "inprocess"
 ENGINE_KERNEL = "kernel"
+ENGINE_WARM = "warm"
 
 
 def defer_slow_imports() -> None:
@@ -100,7 +101,7 @@ class NotebookJob:
     timeout: int
     cwd: Path
     log: Path | None = None
-    engine: str = ENGINE_KERNEL  # the pipeline's workers use ENGINE_INPROCESS
+    engine: str = ENGINE_KERNEL  # the pipeline's workers use ENGINE_WARM
     save_each_cell: bool = True  # papermill's default: rewrite the .ipynb after every cell
     read_log: Path | None = None  # where the notebook's reads through mirbook.datos are logged
     failed: Path | None = None  # where the executed notebook is kept when it fails (outside the archive)
@@ -185,9 +186,11 @@ def execute(job: NotebookJob) -> float:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    engine_name = None
-    if job.engine == ENGINE_INPROCESS:
-        from .inprocess import ENGINE_NAME as engine_name
+    engine_options: dict = {}
+    if job.engine == ENGINE_WARM:
+        from .warmkernel import WarmKernelManager
+
+        engine_options["kernel_manager_class"] = WarmKernelManager
     elif job.engine != ENGINE_KERNEL:
         raise ValueError(f"unknown engine: {job.engine}")
     logging.getLogger("papermill").setLevel(logging.WARNING)
@@ -197,7 +200,6 @@ def execute(job: NotebookJob) -> float:
             str(job.source),
             str(job.executed),
             parameters=job.parameters,
-            engine_name=engine_name,
             request_save_on_cell_execute=job.save_each_cell,
             kernel_name="python3",
             language="python",
@@ -205,6 +207,7 @@ def execute(job: NotebookJob) -> float:
             log_output=False,
             execution_timeout=job.timeout,
             cwd=str(job.cwd),
+            **engine_options,
         )
     except PapermillExecutionError as exc:
         raise MirbookError(_failure_message(job, exc)) from None
@@ -270,8 +273,8 @@ def stderr_to(path: Path | None) -> Iterator[None]:
 def reads_logged(path: Path | None) -> Iterator[None]:
     """Log the notebook's reads through :mod:`mirbook.datos` to ``path`` (a fresh file per notebook).
 
-    The variable is set in this process's environment, which an in-process notebook reads
-    and a kernel inherits; the register of this process starts empty. Restored afterwards
+    The variable is set in this process's environment, which the notebook's kernel inherits
+    (launched, or forked warm from this process with its register emptied first). Restored afterwards
     (the plain executor with ``--jobs 1`` runs every notebook in the run's own process).
     """
     if path is None:

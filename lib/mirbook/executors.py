@@ -7,7 +7,7 @@ and that is decided once, by choosing an :class:`Executor`:
 * :class:`OptimisedExecutor` (the default): one pool of workers for every period of the run
   (:class:`mirbook.workers.WorkerPool`, one process more than the cores), each task in a
   fresh process forked from a forkserver that has already imported everything a task needs
-  (:mod:`mirbook.preload`), the notebook run without a kernel (:mod:`mirbook.inprocess`).
+  (:mod:`mirbook.preload`), each notebook on a real ipykernel forked warm from the worker instead of launched (:mod:`mirbook.warmkernel`).
   A notebook is two tasks — execute + HTML, then the PDF (:class:`NotebookTasks`) — so the
   last, unequal tasks share the cores. Validation runs in the run's own process while the
   workers work, after the fingerprint has shown that something changed;
@@ -30,7 +30,7 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import Protocol, TypeVar
 
 from .errors import MirbookError
-from .execute import ENGINE_INPROCESS, ENGINE_KERNEL, NotebookJob, NotebookOutcome, build, build_html, build_pdf
+from .execute import ENGINE_KERNEL, ENGINE_WARM, NotebookJob, NotebookOutcome, build, build_html, build_pdf
 from .workers import CANCELLED, WorkerError, WorkerPool
 
 PLAIN_ENV = "MIRBOOK_PLAIN"
@@ -74,7 +74,7 @@ class Session(Protocol):
 class Executor(Protocol):
     """How a run executes its notebooks (see the module docstring)."""
 
-    engine: str  #: the papermill engine of the jobs (``ENGINE_INPROCESS`` or ``ENGINE_KERNEL``)
+    engine: str  #: the papermill engine of the jobs (``ENGINE_WARM`` or ``ENGINE_KERNEL``)
     save_each_cell: bool  #: rewrite the executed notebook after every cell (papermill's default)
     validates_first: bool  #: validate before the fingerprint, instead of alongside the notebooks
 
@@ -193,7 +193,7 @@ class _PoolSession:
 class OptimisedExecutor:
     """Every period of the run in one pool of preloaded workers, validation alongside."""
 
-    engine = ENGINE_INPROCESS
+    engine = ENGINE_WARM
     save_each_cell = False
     validates_first = False
 

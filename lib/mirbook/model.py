@@ -213,6 +213,8 @@ class Programacion:
     trimestre: int
     programado: int
     fila: int
+    #: Where the row is, as the user finds it: ``unidades/DGA.xlsx, hoja «registros», fila 7``.
+    origen: str = ""
 
 
 @dataclass(frozen=True)
@@ -228,6 +230,8 @@ class Registro:
     tipo: str
     flujo: str
     fila: int
+    #: Where the row is, as the user finds it: ``unidades/DGA.xlsx, hoja «registros», fila 7``.
+    origen: str = ""
 
 
 @dataclass(frozen=True)
@@ -240,6 +244,8 @@ class Justificacion:
     efecto: str
     otros_motivos: str
     fila: int
+    #: Where the row is, as the user finds it: ``unidades/DGA.xlsx, hoja «registros», fila 7``.
+    origen: str = ""
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,7 @@ from .execute import NotebookJob, NotebookOutcome, notebook_title
 from .executors import Executor, NotebookRun, choose
 from .formatting import datetime_es, period_es
 from .manifest import Cuaderno, GitState, Manifest, Parametros
-from .model import Period
+from .model import Period, quarter_of
 from .paths import data_years, is_demo_data, notebooks_dir, period_dir, project_root
 from .provenance import Provenance, collect, git_state, now, package_versions, read_inputs, recorded_inputs
 from .sources import year_files
@@ -300,14 +300,21 @@ class Runner:
                 job.failed.unlink(missing_ok=True)  # the notebook runs now: an earlier failure's copy is stale
 
     def _write_tables(self, run: _PeriodRun, started: datetime) -> None:
-        from .table import write_csv
+        from .captura import capture_status
+        from .captura import render_html as render_captura
+        from .table import period_records_csv, write_csv
         from .validation import render_validation_html
 
         assert run.workbook is not None and run.validation is not None and run.staged is not None
-        self.log("[3/4] Escribiendo indicadores.csv y validacion.html…")
+        self.log("[3/4] Escribiendo indicadores.csv, registros_periodo.csv, validacion.html y captura.html…")
         write_csv(run.workbook.evaluation, run.staged / "indicadores.csv")
+        records = period_records_csv(run.workbook.data, run.period)
+        (run.staged / "registros_periodo.csv").write_text(records, encoding="utf-8", newline="")
         html = render_validation_html(run.validation, datetime_es(started), demo=is_demo_data(self.data_dir))
         (run.staged / "validacion.html").write_text(html, encoding="utf-8")
+        status = capture_status(self.data_dir, run.period, self.params)
+        page = render_captura(status, datetime_es(started), demo=is_demo_data(self.data_dir))
+        (run.staged / "captura.html").write_text(page, encoding="utf-8")
 
     def _archive(self, run: _PeriodRun, started: datetime, git: GitState) -> int:
         """Manifest and the swap into place of a staged period (tables written); returns its revision."""
@@ -420,3 +427,26 @@ def periods_with_data(data_dir: Path) -> list[Period]:
         quarters = (last.month - 1) // 3 + 1 if last else 0
         out.extend(Period(year, q) for q in range(1, quarters + 1))
     return out
+
+
+def latest_period(data_dir: Path) -> Period:
+    """The latest quarter with at least one registro dated in it (the default of ``generar``).
+
+    Years are tried newest first; a year whose data cannot be read stops the choice with
+    its message, rather than silently reporting an older year.
+    """
+    from .records import load_year
+
+    folders = sorted((p for p in Path(data_dir).iterdir() if p.is_dir() and re.fullmatch(r"\d{4}", p.name)),
+                     key=lambda p: p.name, reverse=True) if Path(data_dir).is_dir() else []
+    for folder in folders:
+        year = int(folder.name)
+        try:
+            data = load_year(Path(data_dir), year)
+        except DataError as exc:
+            raise DataError([f"No se puede elegir el periodo por omisión: los datos de {year} no se pueden leer "
+                             "(corríjalos, o indique --year y --period):"] + [f"  - {p}" for p in exc.problems]) from None
+        last = max((r.fecha for r in data.registros if r.fecha.year == year), default=None)
+        if last is not None:
+            return Period(year, quarter_of(last))
+    raise DataError(f"No hay registros fechados en ningún año de {data_dir}; indique --year y --period.")

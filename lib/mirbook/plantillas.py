@@ -32,6 +32,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from . import sources
 from .errors import UsageError
 from .excel import TableShape
 from .model import Indicator, Unidad, YearData
@@ -43,30 +44,17 @@ LISTS_SHEET = "listas"
 #: Empty rows (below the header and any pre-filled rows) that carry the validations and formats.
 CAPTURE_ROWS = 2000
 #: The column every capture sheet leaves out: it is the workbook's unit.
-UNIT_COLUMN = "unidad_responsable"
+UNIT_COLUMN = sources.UNIT_COLUMN
 DATE_FORMAT = "yyyy-mm-dd"
 
 
 def table_shapes() -> dict[str, TableShape]:
     """The tables of the input contract, in order, with their columns and cell kinds.
 
-    This mirrors the data contract (mir-domain §3 and the reprogramming issue's
-    ``ajustes``); it is the single place this module and its tests take columns from.
+    Taken from the data contract (:mod:`mirbook.contract`, through
+    :func:`mirbook.sources.table_shapes`): the single place columns come from.
     """
-    dates, integers = frozenset({"fecha"}), frozenset({"trimestre", "programado"})
-    return {
-        "programacion": TableShape(
-            ("indicador", "unidad_responsable", "trimestre", "programado"), (), dates, integers
-        ),
-        "registros": TableShape(
-            ("folio", "indicador", "unidad_responsable", "fecha", "titulo", "medio_verificacion"),
-            ("tipo", "flujo"), dates, integers,
-        ),
-        "justificaciones": TableShape(("indicador", "trimestre", "causa", "efecto", "otros_motivos"), (), dates, integers),
-        "ajustes": TableShape(
-            ("indicador", "unidad_responsable", "trimestre", "programado", "fecha", "justificacion"), (), dates, integers
-        ),
-    }
+    return sources.table_shapes()
 
 
 def capture_columns(table: str) -> tuple[str, ...]:
@@ -80,22 +68,7 @@ def shapes_with_claves(params: Params, unit_file: bool = False) -> dict[str, Tab
     ``unit_file``: the shapes of a unit's workbook, where ``unidad_responsable`` is optional
     (it is the file's unit).
     """
-    mir = params.mir
-    claves = {
-        "indicador": mir.claves,
-        UNIT_COLUMN: params.organizacion.claves,
-        "tipo": tuple(dict.fromkeys(t for i in mir.indicadores for t in i.tipos_producto)),
-        "flujo": tuple(dict.fromkeys(f for i in mir.indicadores for f in i.flujos)),
-    }
-    shapes = {}
-    for name, shape in table_shapes().items():
-        required, optional = shape.required, shape.optional
-        if unit_file and UNIT_COLUMN in required:
-            required = tuple(c for c in required if c != UNIT_COLUMN)
-            optional = (UNIT_COLUMN, *optional)
-        admitted = {c: v for c, v in claves.items() if c in shape.columns}
-        shapes[name] = TableShape(required, optional, shape.dates, shape.integers, admitted)
-    return shapes
+    return sources.shapes(sources.params_claves(params.mir, params.organizacion), unit_file)
 
 
 # ---------------------------------------------------------------------------------------

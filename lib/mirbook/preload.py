@@ -2,20 +2,24 @@
 
 :mod:`mirbook.pipeline` runs every notebook task in a fresh process forked from a
 ``forkserver`` that imports this module first (``set_forkserver_preload``). Importing
-it loads what every task needs — papermill and nbformat, the in-process engine with
-IPython, the report code with pandas, seaborn and matplotlib (theme applied, fonts
+it loads what every task needs — papermill, nbclient and nbformat, ipykernel with
+IPython and ZeroMQ (the notebook's kernel is forked from the task, see
+:mod:`mirbook.warmkernel`), the report code with pandas, seaborn and matplotlib (fonts
 loaded), the report's Jinja2 templates compiled, the nbconvert exporter with the mirbook
-template compiled, nbformat's schema validator, WeasyPrint with its fonts — so each
-task starts with all of that in memory (copy-on-write) instead of paying two to four
-seconds of imports and first-use set-up, and no kernel is started at all.
+template compiled, nbformat's schema validator, WeasyPrint with its fonts — so each task
+and each kernel start with all of that in memory (copy-on-write) instead of paying two to
+four seconds of imports and first-use set-up.
 
 Only code, configuration and throw-away samples are run here, nothing that depends on
 a period: a forked task is exactly a fresh process that has done these imports (the
-equivalence test compares the reports with those of fresh kernels byte for byte).
-Warnings raised while warming up are discarded and their "already shown" registries
-reset, so a notebook shows the same warnings as in a fresh kernel. No thread is left
-running (forking is safe). Every step is best effort: a failure here only means the
-task does that work itself.
+equivalence test compares the reports with those of launched kernels byte for byte,
+tests/test_kernel_fidelity.py what a notebook can see of its process). matplotlib's
+settings are given back as imported (the charts' theme is applied to load seaborn and
+the fonts, then undone); warnings raised while warming up are recorded, never shown,
+and their "already shown" registries reset, while the filters the imports install stay,
+so a notebook shows the same warnings as in a fresh kernel. No thread is left running
+(forking is safe). Every step is best effort: a failure here only means the task does
+that work itself.
 """
 
 from __future__ import annotations
@@ -76,16 +80,42 @@ def _print_sample() -> None:
 _SAMPLE_HTML = "<p>Calentamiento</p>"
 
 
+def _theme_warmed_up() -> None:
+    """Apply the charts' theme (loads seaborn and the fonts), then give matplotlib its imported state back.
+
+    A notebook's kernel is forked from this state: a notebook that does not apply the theme
+    must draw with matplotlib's defaults, as in a fresh kernel; mirbook's own notebooks apply
+    it themselves (:func:`mirbook.charts.setup`, called again in the kernel).
+    """
+    import matplotlib
+
+    from . import charts
+
+    parameters = matplotlib.rcParams
+    # ``_get``/``dict.__setitem__``: reading ``backend`` through the mapping would resolve it
+    # (pick a backend) here, before a kernel has said which one it wants.
+    imported = [(key, parameters._get(key)) for key in parameters]
+    try:
+        charts.setup()
+    finally:
+        for key, value in imported:
+            dict.__setitem__(parameters, key, value)
+        charts._READY = False
+
+
 def _warm() -> None:
     from .execute import defer_slow_imports
 
     defer_slow_imports()
-    with warnings.catch_warnings():  # on exit the warning registries are invalidated
-        warnings.simplefilter("ignore")
+    # Warnings raised while warming up are recorded, never shown; the filters that the imports
+    # install (numpy's, IPython's…) stay, as in a fresh process that made these imports.
+    with warnings.catch_warnings(record=True):
         steps = (
-            lambda: __import__("mirbook.inprocess"),           # papermill, nbformat, IPython, ipykernel
+            lambda: __import__("papermill.engines"),  # papermill, nbclient, nbformat
+            lambda: __import__("mirbook.warmkernel"),  # jupyter_client's kernel manager
+            lambda: __import__("ipykernel.kernelapp"),  # the kernel: IPython, ipykernel, zmq, tornado
             lambda: __import__("mirbook.report"),
-            lambda: __import__("mirbook.charts", fromlist=["setup"]).setup(),  # matplotlib, seaborn
+            _theme_warmed_up,  # matplotlib, seaborn
             _draw_text,
             lambda: __import__("pandas"),
             _compile_templates,
@@ -98,6 +128,15 @@ def _warm() -> None:
                 step()
             except Exception:  # noqa: BLE001 - best effort: the task will import it itself
                 pass
+        installed = list(warnings.filters)
+    warnings.filters[:] = installed
+    warnings._filters_mutated()  # type: ignore[attr-defined] - "already shown" registries start empty
+    try:
+        from .warmkernel import record_fresh_state
+
+        record_fresh_state()  # what the kernels forked from the workers go back to
+    except Exception:  # noqa: BLE001 - best effort, as every step
+        pass
     gc.collect()
     gc.freeze()  # keep the shared pages shared: the collector leaves these objects alone in the children
 

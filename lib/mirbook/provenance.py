@@ -60,8 +60,8 @@ def input_files(data_dir: Path, period: Period, params: Params, notebooks: list[
     """``{label: path}`` of everything a revision is made from (labels are stable, portable names)."""
     files: dict[str, Path] = {}
     for year in (period.year, period.year - 1):
-        for path in year_files(data_dir, year):
-            files[f"datos/{year}/{path.name}"] = path
+        for path in year_files(data_dir, year):  # the units' files as unidades/<CLAVE>.xlsx…
+            files[data_label(data_dir, path)] = path
     for path in sorted(params.folder.glob("*.yaml")):
         files[f"params/{path.name}"] = path
     for path in notebooks:

@@ -14,10 +14,10 @@ from pathlib import Path
 from .contract import ISO_DATE, QUARTER, WHOLE_NUMBER, parse_date, parse_int, parse_quarter
 from .errors import DataError
 from .model import Justificacion, Programacion, Registro, YearData
-from .sources import RawTable, YearInputs
+from .sources import UNITS_DIR, RawTable, YearInputs
 
 __all__ = [
-    "ProblemLog", "format_problem", "load_year", "parse_date", "parse_int", "to_year_data", "year_data",
+    "ProblemLog", "format_located", "format_problem", "load_year", "parse_date", "parse_int", "to_year_data", "year_data",
 ]
 
 MAX_VALUES_SHOWN = 5
@@ -39,6 +39,20 @@ def format_problem(filename: str, column: str | None, rows: list[int], values: l
     return f"{line} — {expected}"
 
 
+def format_located(table: RawTable, column: str | None, keys: list[int], values: list[str], expected: str,
+                   column_text: str | None = None) -> str:
+    """:func:`format_problem` for rows of ``table`` by key: each row named by its origin (file, sheet, row).
+
+    ``column_text``: the column part already phrased (``columnas «a», «b»``), instead of ``column``.
+    """
+    where = table.locate(keys, column_text or (f"columna «{column}»" if column else None))
+    line = where
+    if values:
+        shown_values = ", ".join(f"«{v}»" for v in values[:MAX_VALUES_SHOWN])
+        line += f": valor{'es' if len(values) > 1 else ''} {shown_values}"
+    return f"{line} — {expected}"
+
+
 class ProblemLog:
     """Gathers problems by (file, column, expectation) so each becomes one message line."""
 
@@ -46,10 +60,12 @@ class ProblemLog:
         self._groups: dict[tuple[str, str | None, str], tuple[list[int], list[str]]] = defaultdict(
             lambda: ([], [])
         )
+        self._tables: dict[str, RawTable] = {}
         self._plain: list[str] = []
 
     def add(self, table: RawTable, column: str | None, row: int, value: str, expected: str) -> None:
-        """Record that ``value`` in ``column`` at Excel ``row`` of ``table`` breaks ``expected``."""
+        """Record that ``value`` in ``column`` at row key ``row`` of ``table`` breaks ``expected``."""
+        self._tables[table.filename] = table
         rows, values = self._groups[(table.filename, column, expected)]
         rows.append(row)
         if value not in values:
@@ -62,7 +78,7 @@ class ProblemLog:
     def lines(self) -> list[str]:
         """All problems, one line each."""
         grouped = [
-            format_problem(filename, column, rows, values, expected)
+            format_located(self._tables[filename], column, rows, values, expected)
             for (filename, column, expected), (rows, values) in self._groups.items()
         ]
         return self._plain + grouped
@@ -71,6 +87,11 @@ class ProblemLog:
         """Raise a :class:`DataError` with every line gathered, if any."""
         if self._plain or self._groups:
             raise DataError(self.lines())
+
+
+def _where(table: RawTable, key: int) -> tuple[int, str]:
+    """The Excel row and the origin text of the row with ``key`` (``fila``, ``origen`` of a record)."""
+    return table.origin(key)[1], table.origin_text(key)
 
 
 def _check_columns(table: RawTable, log: ProblemLog) -> bool:
@@ -102,7 +123,8 @@ def parse_programacion(table: RawTable, log: ProblemLog) -> list[Programacion]:
         if programado is None:
             log.add(table, "programado", row, values["programado"], WHOLE_NUMBER.expected)
         if quarter is not None and programado is not None:
-            out.append(Programacion(values["indicador"], values["unidad_responsable"], quarter, programado, row))
+            out.append(Programacion(values["indicador"], values["unidad_responsable"], quarter, programado,
+                                    *_where(table, row)))
     return out
 
 
@@ -126,7 +148,8 @@ def parse_registros(table: RawTable, log: ProblemLog) -> list[Registro]:
                 medio_verificacion=values["medio_verificacion"],
                 tipo=values.get("tipo", ""),
                 flujo=values.get("flujo", ""),
-                fila=row,
+                fila=table.origin(row)[1],
+                origen=table.origin_text(row),
             )
         )
     return out
@@ -142,10 +165,19 @@ def parse_justificaciones(table: RawTable, log: ProblemLog) -> list[Justificacio
         if quarter is not None:
             out.append(
                 Justificacion(
-                    values["indicador"], quarter, values["causa"], values["efecto"], values["otros_motivos"], row
+                    values["indicador"], quarter, values["causa"], values["efecto"], values["otros_motivos"],
+                    *_where(table, row),
                 )
             )
     return out
+
+
+def source_path(table: RawTable) -> Path:
+    """The file a table came from, or the year's ``unidades/`` folder when the units delivered it."""
+    units = next((p for p in table.path.parents if p.name == UNITS_DIR), None)
+    if units is None and table.origins:
+        return table.path.parent
+    return units or table.path
 
 
 def to_year_data(year: int, tables: dict[str, RawTable]) -> YearData:
@@ -162,7 +194,7 @@ def to_year_data(year: int, tables: dict[str, RawTable]) -> YearData:
         programacion=tuple(programacion),
         registros=tuple(registros),
         justificaciones=tuple(justificaciones),
-        archivos={name: table.path for name, table in tables.items()},
+        archivos={name: source_path(table) for name, table in tables.items()},
     )
 
 

@@ -123,6 +123,12 @@ def _files(wb: Workbook) -> dict[str, str]:
     return out
 
 
+def _by_origin(wb: Workbook) -> bool:
+    """Whether products are listed by origin (file, sheet, row): the units delivered them."""
+    path = wb.data.archivos.get("registros")
+    return path is not None and path.is_dir()
+
+
 def _quarters_text(quarters) -> str:
     return templating.lista(f"T{q}" for q in sorted(quarters))
 
@@ -315,6 +321,7 @@ def indicador_html(wb: Workbook, clave: str) -> str:
         tipos=tipos,
         flujos=flujos,
         productos=productos,
+        con_origen=_by_origin(wb),
         mostrar_tipo=bool(ind.flujos or tipos),
         justificaciones=justifications(ind, data, p),
         falta_justificacion=r.semaforo in ("amarillo", "rojo") and r.justificacion is None,

@@ -175,6 +175,10 @@ def _data_files(rev: Revision) -> list[dict]:
     fixed = [
         ("validacion.html", "Reporte de validación de las entradas",
          "Cada comprobación de los archivos de entrada y su resultado."),
+        ("captura.html", "Estado de la captura por unidad",
+         "Qué entregó cada unidad: archivo, fecha de modificación, filas por tabla, registros contra lo programado."),
+        ("registros_periodo.csv", "Registros del periodo (registros_periodo.csv)",
+         "Cada producto contado en el periodo con su origen: archivo, hoja y fila de Excel."),
         ("indicadores.csv", "Tabla de indicadores (indicadores.csv)",
          "Los diez indicadores del periodo, en CSV UTF-8; se abre con Excel o LibreOffice."),
         ("manifest.json", "Manifiesto de la revisión (manifest.json)",

@@ -95,12 +95,12 @@ def open_workbook(
     for given, wanted in ((inputs, when.year), (previous_inputs, when.year - 1)):
         if given is not None and given.year != wanted:
             raise ValueError(f"inputs of {given.year} given where {wanted} was expected")
-    data = year_data(inputs if inputs is not None else YearInputs.read(folder, when.year))
+    data = year_data(inputs if inputs is not None else YearInputs.read(folder, when.year, params.folder))
     previous, previous_evaluation, previous_error = None, None, None
     if (folder / str(when.year - 1)).is_dir():
         try:
             previous = year_data(
-                previous_inputs if previous_inputs is not None else YearInputs.read(folder, when.year - 1)
+                previous_inputs if previous_inputs is not None else YearInputs.read(folder, when.year - 1, params.folder)
             )
             previous_evaluation = evaluate(params.mir, previous, when.previous_year())
         except DataError as exc:

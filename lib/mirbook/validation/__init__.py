@@ -72,10 +72,10 @@ def validate(
     data_dir = Path(data_dir)
     if inputs is not None and inputs.year != period.year:
         raise ValueError(f"inputs of {inputs.year} cannot validate {period}")
-    found = run_prechecks(data_dir, period.year, inputs)
+    found = run_prechecks(data_dir, period.year, inputs, params.folder)
     errors = list(found.errors)
     infos = list(found.infos)
-    warnings: list[str] = []
+    warnings: list[str] = list(found.warnings)
     outcomes = list(found.outcomes)
 
     if found.tables:

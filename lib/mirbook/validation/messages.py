@@ -17,7 +17,7 @@ with warnings.catch_warnings():
     import pandas as pd
 
 from ..contract import TABLES
-from ..records import format_problem
+from ..records import format_located, format_problem
 from ..sources import RawTable
 from .frame import ROW_INDEX
 from .outcomes import ExpectationOutcome
@@ -116,6 +116,6 @@ def _problem_line(table: RawTable, check: Check, rows: pd.DataFrame) -> str:
     expected = check.expected(rows) if callable(check.expected) else check.expected
     numbers = [int(i) for i in rows.index]
     if len(check.columns) > 1:
-        where = f"{table.filename}, columnas {', '.join(f'«{c}»' for c in check.columns)}"
-        return format_problem(where, None, numbers, values, expected)
-    return format_problem(table.filename, check.columns[0] if check.columns else None, numbers, values, expected)
+        columns = f"columnas {', '.join(f'«{c}»' for c in check.columns)}"
+        return format_located(table, None, numbers, values, expected, columns)
+    return format_located(table, check.columns[0] if check.columns else None, numbers, values, expected)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..contract import REQUIRED_TABLES
-from ..sources import RawTable, YearInputs
+from ..sources import UNITS_DIR, RawTable, YearInputs, missing_message
 from .outcomes import FILES_TABLE, ExpectationOutcome, FileInfo
 
 #: How each encoding is named for people.
@@ -22,7 +22,7 @@ ENCODING_NAMES = {
     "utf-8-sig": "UTF-8 con BOM",
     "cp1252": "Windows-1252",
     "latin-1": "Latin-1 (ISO-8859-1)",
-    "xlsx": "libro de Excel (.xlsx), primera hoja",
+    "xlsx": "libro de Excel (.xlsx)",
 }
 
 
@@ -41,6 +41,7 @@ class Prechecked:
     files: list[Path] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     infos: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     outcomes: list[ExpectationOutcome] = field(default_factory=list)
     file_info: list[FileInfo] = field(default_factory=list)
 
@@ -61,13 +62,14 @@ class Prechecked:
         )
 
 
-def run_prechecks(data_dir: Path, year: int, inputs: YearInputs | None = None) -> Prechecked:
+def run_prechecks(data_dir: Path, year: int, inputs: YearInputs | None = None,
+                  params_folder: Path | None = None) -> Prechecked:
     """Describe the lookup and reading of ``year``'s tables; never raises for data problems.
 
     ``inputs``: the files already read once (:class:`~mirbook.sources.YearInputs`); when
     ``None`` they are read here.
     """
-    inputs = inputs if inputs is not None else YearInputs.read(Path(data_dir), year)
+    inputs = inputs if inputs is not None else YearInputs.read(Path(data_dir), year, params_folder)
     found = Prechecked()
     description = f"existe la carpeta del año {year} en la carpeta de datos"
     if inputs.folder is None:
@@ -89,11 +91,11 @@ def run_prechecks(data_dir: Path, year: int, inputs: YearInputs | None = None) -
             continue
         path = item.path
         if path is None:
-            if required:
-                found.outcome(
-                    f"{name}.csv", exists,
-                    [f"Falta el archivo obligatorio {name}.csv (o {name}.xlsx) en la carpeta {folder}."],
-                )
+            if required and not inputs.provided(name):
+                found.outcome(f"{name}.csv", exists, [missing_message(name, folder)])
+            elif required:
+                found.outcome(f"{name}.csv", exists)
+                found.infos.append(f"No hay {name}.csv en {folder.name}/: lo entregan las unidades ({UNITS_DIR}/).")
             else:
                 found.outcome(f"{name}.csv", exists)
                 found.infos.append(f"No se entregó {name}.csv (es opcional).")
@@ -107,9 +109,23 @@ def run_prechecks(data_dir: Path, year: int, inputs: YearInputs | None = None) -
             found.file_info.append(FileInfo(name, path.name, None, None))
             continue
         found.outcome(path.name, readable)
-        found.tables[name] = table
-        found.file_info.append(FileInfo(name, path.name, table.encoding, len(table.rows)))
-        found.infos.append(
-            f"{path.name}: leído como {encoding_name(table.encoding)}, {len(table.rows)} fila(s) de datos."
-        )
+        _read(found, table)
+    for unit in inputs.units:
+        label = unit.path.relative_to(folder).as_posix()
+        found.files.extend(unit.sha256)
+        found.outcome(label, f"el archivo de la unidad {unit.clave} ({label}) se puede leer y sus filas son de "
+                             f"{unit.clave}", list(unit.problems))
+        found.warnings.extend(unit.warnings)
+        for table in unit.tables.values():
+            _read(found, table, warn=False)
+    found.tables = dict(inputs.tables)  # the year-level rows and the units', combined
     return found
+
+
+def _read(found: Prechecked, table: RawTable, warn: bool = True) -> None:
+    """Count the rows read of one file (and sheet) and keep what reading changed."""
+    where = table.filename
+    found.file_info.append(FileInfo(table.name, where, table.encoding, len(table.rows)))
+    found.infos.append(f"{where}: leído como {encoding_name(table.encoding)}, {len(table.rows)} fila(s) de datos.")
+    if warn:
+        found.warnings.extend(table.warnings)
