@@ -24,21 +24,33 @@ RECORDS = registros("A2.3", "CEM", ["2026-02-01", "2026-05-02"])
 # --- the contract ----------------------------------------------------------------------------
 
 
-def test_tables_are_read_in_the_contract_order_and_ajustes_is_declared_not_read():
-    assert contract.READ_TABLES == ("programacion", "registros", "justificaciones")
+def test_tables_are_read_in_the_contract_order_ajustes_included():
+    assert contract.READ_TABLES == ("programacion", "registros", "justificaciones", "ajustes")
     assert contract.REQUIRED_TABLES == ("programacion", "registros")
     ajustes = TABLES["ajustes"]
-    assert not ajustes.read and not ajustes.required
+    assert ajustes.read and not ajustes.required
     assert ajustes.column_names == ("indicador", "unidad_responsable", "trimestre", "programado", "fecha", "justificacion")
     assert TABLES["registros"].optional_columns == ("tipo", "flujo")
 
 
-def test_ajustes_file_is_not_read_by_a_run(data_dir):
+def test_ajustes_file_is_read_into_the_year_data(data_dir):
     folder = make_year(data_dir, 2026, PLAN, RECORDS)
-    (folder / "ajustes.csv").write_text("no, es, un, csv, válido\n", encoding="utf-8")
+    write_table(folder, "ajustes", [["A2.3", "CEM", 2, 4, "2026-05-15", "Reprogramación autorizada"]])
     inputs = YearInputs.read(data_dir, 2026)
     assert [f.name for f in inputs.files] == list(contract.READ_TABLES)
-    assert year_data(inputs).programacion[0].programado == 2
+    data = year_data(inputs)
+    assert data.programacion[1].programado == 1  # the original plan is never edited
+    (ajuste,) = data.ajustes
+    assert (ajuste.indicador, ajuste.trimestre, ajuste.programado, ajuste.fecha, ajuste.fila) == (
+        "A2.3", 2, 4, date(2026, 5, 15), 2)
+
+
+def test_unreadable_ajustes_stop_typing_with_file_column_and_row(data_dir):
+    folder = make_year(data_dir, 2026, PLAN, RECORDS)
+    write_table(folder, "ajustes", [["A2.3", "CEM", 2, "cuatro", "2026-05-15", "Motivo"]])
+    with pytest.raises(DataError) as caught:
+        year_data(YearInputs.read(data_dir, 2026))
+    assert "ajustes.csv, columna «programado», fila 2: valor «cuatro»" in str(caught.value)
 
 
 @pytest.mark.parametrize(("text", "number"), [("3", 3), ("3.0", 3), ("+3", 3), (" 7 ", 7), ("3.00", 3)])

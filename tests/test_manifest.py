@@ -42,6 +42,7 @@ def test_partial_counts_are_completed_and_version_2_keeps_its_names(tmp_path):
     assert read is not None
     assert read.semaforos == {"verde": 4, "amarillo": 0, "rojo": 0, "no_aplica": 0}
     assert (read.institucion, read.programa) == ("Otra institución", "Otro programa")
+    assert read.motivo == ""  # version 2 had no motivo
     assert read.anios_datos == (), "a version-2 manifest lists no year folders"
 
 
@@ -55,7 +56,7 @@ def test_what_is_not_a_manifest_reads_as_none(tmp_path, content):
 
 def test_encoding_is_stable_and_reads_back_the_same(tmp_path):
     raw = {
-        "schema_version": 3, "mirbook": "0.1.0", "anio": 2026, "periodo": "T3", "revision": 2, "huella": "ab",
+        "schema_version": 4, "mirbook": "0.1.0", "anio": 2026, "periodo": "T3", "revision": 2, "huella": "ab",
         "parametros": {"year": 2026, "period": "T3", "data_dir": "data", "reports_dir": "reports"},
         "entradas": {"datos/2026/registros.csv": "cd"}, "codigo": {"x.py": "ef"}, "salidas": {"a.pdf": "01"},
         "paquetes": {"pandas": "2.2"}, "python": "3.11.9", "git": {"commit": None, "sucio": None},
@@ -64,6 +65,7 @@ def test_encoding_is_stable_and_reads_back_the_same(tmp_path):
         "semaforos": {"verde": 1, "amarillo": 0, "rojo": 0, "no_aplica": 0}, "indicadores": {"FIN": "verde"},
         "avisos": ["A2.3: sin justificación"], "informacion": [], "demo": True,
         "revisiones_anteriores": ["revisiones/r001"], "institucion": "Unidad", "programa": "MIR",
+        "motivo": "Se corrigió el folio A1.1-DRII-003",
         "anios_datos": [2025, 2026],
     }
     _write(tmp_path, raw)

@@ -296,7 +296,3 @@ def write_csv(cells: Iterable[CeldaVigente], period: Period, path: Path) -> None
     """Write ``programacion_vigente.csv`` to ``path`` (the archive makes it atomic)."""
     Path(path).write_text(to_csv(cells, period), encoding="utf-8", newline="")
 
-
-def of(data: YearData) -> tuple[Ajuste, ...]:
-    """The ajustes carried by the year's data (none until the loader reads the ``ajustes`` table)."""
-    return tuple(getattr(data, "ajustes", ()))

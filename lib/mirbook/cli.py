@@ -135,7 +135,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise UsageError("Use --all sin --year ni --period.")
     data_dir = resolve_dir(args.data_dir, "data")
     periods = periods_with_data(data_dir) if args.all else [_period(args, data_dir)]
-    runner = Runner(data_dir, resolve_dir(args.reports_dir, "reports"), jobs=args.jobs, timeout=args.timeout)
+    runner = Runner(data_dir, resolve_dir(args.reports_dir, "reports"), jobs=args.jobs, timeout=args.timeout,
+                    motivo=args.motivo, ask_motivo=ask_motivo)
     try:
         return _archive(runner, periods, args.all)
     finally:
@@ -145,6 +146,19 @@ def cmd_run(args: argparse.Namespace) -> int:
         import gc
 
         gc.freeze()
+
+
+def ask_motivo(periods: Sequence[Period]) -> str | None:
+    """Ask on the terminal why new revisions of already archived periods are made (``None``
+    when the standard input is not a terminal: the manifest then records "sin motivo")."""
+    if not sys.stdin.isatty():
+        return None
+    shown = ", ".join(str(p) for p in periods)
+    print(f"Se generará una nueva revisión de {shown}, que ya estaba archivado.", file=sys.stderr)
+    try:
+        return input("¿Por qué? Escriba el motivo (queda en el manifiesto; Enter para omitirlo): ")
+    except EOFError:
+        return None
 
 
 def summary(outcome: RunOutcome) -> str:
@@ -352,6 +366,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--reports-dir", default=None, help="carpeta del archivo (por omisión: reports/ del proyecto)")
     run.add_argument("--jobs", type=int, default=None, help="procesos en paralelo (por omisión: los núcleos más uno)")
     run.add_argument("--timeout", type=int, default=600, help="tiempo máximo por celda, en segundos")
+    run.add_argument("--motivo", default=None,
+                     help="por qué se genera esta revisión (queda en el manifiesto; con --all, para cada periodo "
+                          "que tenga una revisión nueva)")
     run.set_defaults(handler=cmd_run)
 
     bor = sub.add_parser("borrador", help="ejecuta un solo cuaderno y lo muestra en HTML (y PDF) fuera del archivo")

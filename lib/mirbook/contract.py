@@ -7,7 +7,7 @@ generator), free to drift apart. Everything that needs them imports them from he
 
 * :data:`TABLES` — every table of the contract with its columns in the contract's order,
   whether the file is required and whether each column is required;
-* :data:`READ_TABLES` — the tables a run reads today (``ajustes`` is declared, not yet read);
+* :data:`READ_TABLES` — the tables a run reads (every table of the contract today);
 * the value rules :data:`WHOLE_NUMBER`, :data:`QUARTER` and :data:`ISO_DATE` — how a cell
   is parsed (:func:`parse_int`, :func:`parse_date`), the equivalent regular expressions the
   Great Expectations checks use, and the Spanish words that explain a failure.
@@ -93,9 +93,8 @@ class ColumnSpec:
 class TableSpec:
     """One input table: its name, whether the file is required, and its columns in order.
 
-    ``read`` says whether a run reads the table today; a declared but unread table
-    (``ajustes``) is part of the contract so its columns are stated once, and is wired in
-    by the issue that gives it meaning.
+    ``read`` says whether a run reads the table; a table may be declared before a run
+    reads it, so its columns are stated once (``ajustes`` was, until issue 13 wired it in).
     """
 
     name: str
@@ -156,7 +155,6 @@ TABLES: dict[str, TableSpec] = {
         TableSpec(
             "ajustes",
             required=False,
-            read=False,  # declared for the reprogramming issue; no run reads it yet
             columns=_columns(
                 "indicador", "unidad_responsable", ColumnSpec("trimestre", rule=QUARTER),
                 ColumnSpec("programado", rule=WHOLE_NUMBER), ColumnSpec("fecha", rule=ISO_DATE), "justificacion",
@@ -169,6 +167,12 @@ TABLES: dict[str, TableSpec] = {
 READ_TABLES = tuple(name for name, t in TABLES.items() if t.read)
 REQUIRED_TABLES = tuple(name for name in READ_TABLES if TABLES[name].required)
 OPTIONAL_TABLES = tuple(name for name in READ_TABLES if not TABLES[name].required)
+
+
+#: The file SHCP published (``mirbook shcp --importar`` copies it as ``<year>/shcp_oficial.csv``
+#: or ``.xlsx``). Not a table of the contract (its layout is ``params/shcp.yaml``'s), but an
+#: input all the same: it is in the fingerprint and the manifest, and the reports compare it.
+OFFICIAL_FIGURES = "shcp_oficial"
 
 
 def table(name: str) -> TableSpec:

@@ -38,6 +38,7 @@ from .indicators import Evaluation, Figures, by_flujo, by_quarter, by_tipo, by_u
 from .model import SEMAFOROS, Justificacion, Period, Programacion, Registro, YearData, quarter_of
 from .paths import data_years
 from .records import load_year
+from .workbook import plan_in_force
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -182,6 +183,7 @@ def cut_to_period(data: YearData, period: Period) -> YearData:
         registros=tuple(r for r in data.registros if period.start <= r.fecha <= period.end),
         justificaciones=tuple(j for j in data.justificaciones if j.trimestre <= period.quarter),
         archivos=dict(data.archivos),
+        ajustes=data.ajustes,
     )
 
 
@@ -195,7 +197,7 @@ def mismo_periodo_anterior(wb: Workbook) -> MismoPeriodo | None:
     period = wb.period.previous_year()
     if not (Path(wb.data_dir) / str(period.year)).is_dir():
         return None
-    full = datos_del_anio(wb, period.year)
+    full = plan_in_force(datos_del_anio(wb, period.year), period)
     return MismoPeriodo(period, cut_to_period(full, period), evaluate(wb.mir, full, period))
 
 
@@ -331,7 +333,9 @@ def _semaforo_categorical(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
 
 def _periods(wb: Workbook, anios: Anios, trimestre: int | None) -> list[tuple[Period, YearData]]:
     quarter = wb.period.quarter if trimestre is None else int(trimestre)
-    return [(Period(year, quarter), datos_del_anio(wb, year)) for year in _years(wb, anios)]
+    # the plan in force at each period's end (ajustes applied), as the reports compute it
+    return [(Period(year, quarter), plan_in_force(datos_del_anio(wb, year), Period(year, quarter)))
+            for year in _years(wb, anios)]
 
 
 def _evaluation(wb: Workbook, period: Period, data: YearData) -> Evaluation:

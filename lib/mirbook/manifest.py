@@ -11,9 +11,12 @@ Versions (``schema_version``):
 * 1 — every manifest written before the field existed (it has no ``schema_version``). Some
   of the oldest list ``cuadernos`` as plain names, or lack the semáforo counts; none names
   the institution or the programme;
-* 2 — ``institucion`` and ``programa`` (from ``params/mir.yaml`` at run
-  time), ``cuadernos`` as ``{nombre, titulo}``, all four semáforo counts.
-* 3 — the current form: also ``anios_datos``, the year folders of the data folder when the
+* 2 — ``institucion`` and ``programa`` (from ``params/mir.yaml`` at run time),
+  ``cuadernos`` as ``{nombre, titulo}``, all four semáforo counts;
+* 3 — ``motivo``, why the revision exists (``generar --motivo``; ``"sin
+  motivo"`` when a new revision of an archived period was made without one, empty for a
+  first revision). Older manifests read with an empty ``motivo``;
+* 4 — the current form: also ``anios_datos``, the year folders of the data folder when the
   revision was made (part of its fingerprint), and ``entradas`` holds, besides the period's
   and the previous year's files, every data file a notebook read through ``mirbook.datos``.
   Older manifests read with an empty ``anios_datos`` (their fingerprint was made without
@@ -34,7 +37,9 @@ from functools import lru_cache
 from pathlib import Path
 
 FILE = "manifest.json"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+#: The motivo recorded when a new revision of an archived period is made without one.
+SIN_MOTIVO = "sin motivo"
 SEMAFOROS = ("verde", "amarillo", "rojo", "no_aplica")
 
 
@@ -95,6 +100,7 @@ class Manifest:
     revisiones_anteriores: tuple[str, ...]
     institucion: str
     programa: str
+    motivo: str = ""
     schema_version: int = field(default=SCHEMA_VERSION)
     anios_datos: tuple[int, ...] = ()
 
@@ -128,6 +134,7 @@ class Manifest:
             "revisiones_anteriores": list(self.revisiones_anteriores),
             "institucion": self.institucion,
             "programa": self.programa,
+            "motivo": self.motivo,
             "anios_datos": list(self.anios_datos),
         }
 
@@ -228,7 +235,8 @@ def upgrade(raw: object, folder: Path | None = None,
         revisiones_anteriores=_texts(raw.get("revisiones_anteriores")),
         institucion=institucion,
         programa=programa,
-        anios_datos=tuple(y for y in raw.get("anios_datos") or [] if isinstance(y, int)) if version >= 3 else (),
+        motivo=str(raw.get("motivo") or "") if version >= 3 else "",
+        anios_datos=tuple(y for y in raw.get("anios_datos") or [] if isinstance(y, int)) if version >= 4 else (),
     )
 
 

@@ -267,10 +267,15 @@ class Ajuste:
 
 @dataclass(frozen=True)
 class YearData:
-    """The typed inputs of one year, with the files they came from."""
+    """The typed inputs of one year, with the files they came from.
+
+    ``programacion`` is always the original plan; ``ajustes`` are the authorised changes to
+    it, applied per period by :func:`mirbook.ajustes.vigente` (the date decides which are in force).
+    """
 
     year: int
     programacion: tuple[Programacion, ...]
     registros: tuple[Registro, ...]
     justificaciones: tuple[Justificacion, ...]
     archivos: dict[str, Path] = field(default_factory=dict)
+    ajustes: tuple[Ajuste, ...] = ()

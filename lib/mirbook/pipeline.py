@@ -17,11 +17,14 @@ The recipe, in the order :meth:`Runner.run_many` follows it (bad input never tou
 6. **validate alongside** — with the optimised executor, while the workers work. Validation
    decides: when it finds errors the period's notebooks are stopped, its staging folder is
    removed and it stops with validation's message and exit code, whatever the notebooks did;
-   then ``indicadores.csv`` and ``validacion.html`` are written;
+   then the period's tables are written: ``indicadores.csv``, ``perspectiva.csv``,
+   ``programacion_vigente.csv``, the normalised snapshot of the inputs (``entradas/``) and
+   ``validacion.html``;
 7. **wait for the notebooks**: only now do notebook failures count (the failed executed
    notebook is kept in ``borradores/fallidos/``); every data file a notebook read through
    :mod:`mirbook.datos` (its read log, in the staging folder) joins the inputs and the fingerprint;
-8. **archive**: ``manifest.json`` (:mod:`mirbook.manifest`), earlier revisions carried into
+8. **archive**: ``manifest.json`` (:mod:`mirbook.manifest`, with the revision's ``motivo``:
+   ``--motivo``, else asked on a terminal, else "sin motivo"), earlier revisions carried into
    ``revisiones/``, the staged folder swapped into place atomically; finally the navigation
    pages are rebuilt.
 
@@ -47,7 +50,7 @@ from .errors import DataError, MirbookError
 from .execute import NotebookJob, NotebookOutcome, notebook_title
 from .executors import Executor, NotebookRun, choose
 from .formatting import datetime_es, period_es
-from .manifest import Cuaderno, GitState, Manifest, Parametros
+from .manifest import SIN_MOTIVO, Cuaderno, GitState, Manifest, Parametros
 from .model import Period, quarter_of
 from .paths import data_years, is_demo_data, notebooks_dir, period_dir, project_root
 from .provenance import Provenance, collect, git_state, now, package_versions, read_inputs, recorded_inputs
@@ -60,6 +63,8 @@ if TYPE_CHECKING:
 
 NOTEBOOK_PATTERN = re.compile(r"\d{2}_[\w\-]+\.ipynb")
 Log = Callable[[str], None]
+#: Asks for the motivo of new revisions of already archived periods (``None``: not asked).
+AskMotivo = Callable[[Sequence[Period]], str | None]
 
 
 def discover_notebooks(folder: Path | None = None) -> list[Path]:
@@ -95,6 +100,7 @@ class _PeriodRun:
     staged: Path | None = None
     jobs: list[NotebookJob] = field(default_factory=list)
     notebooks: NotebookRun | None = None
+    motivo: str = ""
     result: RunOutcome | MirbookError | None = None
 
 
@@ -111,6 +117,8 @@ class Runner:
         timeout: int = 600,
         log: Log = print,
         optimised: bool | None = None,
+        motivo: str | None = None,
+        ask_motivo: AskMotivo | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.reports_dir = Path(reports_dir)
@@ -119,6 +127,8 @@ class Runner:
         self.jobs = jobs
         self.timeout = timeout
         self.log = log
+        self.motivo = " ".join(motivo.split()) if motivo else None
+        self.ask_motivo = ask_motivo
         self.executor: Executor = choose(optimised)
         self._versions: dict[str, str] | None = None
         if not self.notebooks:
@@ -187,6 +197,7 @@ class Runner:
         runs = _pending(runs)
         if not runs:
             return
+        self._motivos(runs)
         with ExitStack() as stack:
             for run in runs:
                 stage = stack.enter_context(archive.staging_dir(self.reports_dir, run.period))
@@ -260,6 +271,20 @@ class Runner:
         return RunOutcome(run.period, run.target, True, current.revision, dict(current.semaforos),
                           list(current.avisos), list(current.informacion), time.perf_counter() - clock)
 
+    def _motivos(self, runs: list[_PeriodRun]) -> None:
+        """Why each new revision exists: ``--motivo`` for all; for periods already archived and
+        no ``--motivo``, asked once (on a terminal), else "sin motivo"; a first revision needs none."""
+        if self.motivo:
+            for run in runs:
+                run.motivo = self.motivo
+            return
+        again = [run for run in runs if archive.read_manifest(run.target) is not None]
+        if not again:
+            return
+        answer = self.ask_motivo([run.period for run in again]) if self.ask_motivo else None
+        for run in again:
+            run.motivo = " ".join(answer.split()) if answer and answer.strip() else SIN_MOTIVO
+
     def _open(self, run: _PeriodRun) -> None:
         """Load the period's workbook; unreadable data ends the period with validation's message."""
         from .workbook import open_workbook
@@ -300,16 +325,22 @@ class Runner:
                 job.failed.unlink(missing_ok=True)  # the notebook runs now: an earlier failure's copy is stale
 
     def _write_tables(self, run: _PeriodRun, started: datetime) -> None:
+        from . import ajustes, entradas, perspectiva
         from .captura import capture_status
         from .captura import render_html as render_captura
         from .table import period_records_csv, write_csv
         from .validation import render_validation_html
 
         assert run.workbook is not None and run.validation is not None and run.staged is not None
-        self.log("[3/4] Escribiendo indicadores.csv, registros_periodo.csv, validacion.html y captura.html…")
-        write_csv(run.workbook.evaluation, run.staged / "indicadores.csv")
-        records = period_records_csv(run.workbook.data, run.period)
+        wb = run.workbook
+        self.log("[3/4] Escribiendo indicadores.csv, perspectiva.csv, programacion_vigente.csv, registros_periodo.csv, "
+                 "entradas/, validacion.html y captura.html…")
+        write_csv(wb.evaluation, run.staged / "indicadores.csv")
+        perspectiva.write_csv(wb.perspectivas, run.staged / "perspectiva.csv")
+        ajustes.write_csv(wb.celdas, wb.period, run.staged / "programacion_vigente.csv")
+        records = period_records_csv(wb.data, run.period)
         (run.staged / "registros_periodo.csv").write_text(records, encoding="utf-8", newline="")
+        entradas.write(wb.data, run.staged)
         html = render_validation_html(run.validation, datetime_es(started), demo=is_demo_data(self.data_dir))
         (run.staged / "validacion.html").write_text(html, encoding="utf-8")
         status = capture_status(self.data_dir, run.period, self.params)
@@ -349,6 +380,7 @@ class Runner:
             institucion=self.params.mir.institucion,
             programa=self.params.mir.programa,
             anios_datos=provenance.years,
+            motivo=run.motivo,
         )
         archive.write_atomic(staged / archive.MANIFEST, manifest.to_bytes())
         self.log(f"[4/4] Archivando la revisión de {period} y actualizando los índices…")

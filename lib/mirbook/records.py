@@ -13,11 +13,12 @@ from pathlib import Path
 
 from .contract import ISO_DATE, QUARTER, WHOLE_NUMBER, parse_date, parse_int, parse_quarter
 from .errors import DataError
-from .model import Justificacion, Programacion, Registro, YearData
+from .model import Ajuste, Justificacion, Programacion, Registro, YearData
 from .sources import UNITS_DIR, RawTable, YearInputs
 
 __all__ = [
-    "ProblemLog", "format_located", "format_problem", "load_year", "parse_date", "parse_int", "to_year_data", "year_data",
+    "ProblemLog", "format_located", "format_problem", "load_year", "parse_ajustes", "parse_date", "parse_int",
+    "to_year_data", "year_data",
 ]
 
 MAX_VALUES_SHOWN = 5
@@ -180,6 +181,30 @@ def source_path(table: RawTable) -> Path:
     return units or table.path
 
 
+def parse_ajustes(table: RawTable, log: ProblemLog, unidad: str | None = None) -> list[Ajuste]:
+    """Typed rows of ``ajustes`` (:func:`mirbook.ajustes.parse_ajustes` does the typing).
+
+    ``unidad``: the unit a per-unit file belongs to; its rows may then leave
+    ``unidad_responsable`` out or empty and take the unit's clave (a row naming another
+    unit keeps its own value, and validation says whether that unit may report it).
+    """
+    from .ajustes import parse_ajustes as parse  # ajustes imports this module's helpers
+
+    rows = []
+    for row, values in table.rows:
+        if unidad is not None and not values.get("unidad_responsable", "").strip():
+            values = {**values, "unidad_responsable": unidad}
+        rows.append((row, values))
+    if unidad is None and not _check_columns(table, log):
+        return []
+    try:
+        return list(parse(rows, table.filename))
+    except DataError as exc:
+        for line in exc.problems:
+            log.add_line(line)
+        return []
+
+
 def to_year_data(year: int, tables: dict[str, RawTable]) -> YearData:
     """Typed records of one year from its raw tables (raises :class:`DataError`)."""
     log = ProblemLog()
@@ -188,6 +213,7 @@ def to_year_data(year: int, tables: dict[str, RawTable]) -> YearData:
     justificaciones = (
         parse_justificaciones(tables["justificaciones"], log) if "justificaciones" in tables else []
     )
+    ajustes = parse_ajustes(tables["ajustes"], log) if "ajustes" in tables else []
     log.raise_if_any()
     return YearData(
         year=year,
@@ -195,6 +221,7 @@ def to_year_data(year: int, tables: dict[str, RawTable]) -> YearData:
         registros=tuple(registros),
         justificaciones=tuple(justificaciones),
         archivos={name: source_path(table) for name, table in tables.items()},
+        ajustes=tuple(ajustes),
     )
 
 

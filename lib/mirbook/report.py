@@ -5,6 +5,8 @@ The notebooks in ``notebooks/`` hold narrative and calls into this module only::
     from mirbook import report
     wb = report.open(year, period, data_dir)
     report.portada(wb)                 # title, demo banner, semáforo of the scope
+    report.perspectiva(wb)             # how each indicator closes the year (page one)
+    report.cifras_shcp(wb)             # SHCP's published figures against the workbook's
     report.arbol_mir(wb)               # the MIR tree coloured by semáforo
     report.tabla_indicadores(wb)       # the indicator table
     report.avisos(wb)                  # the warnings
@@ -29,7 +31,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from . import charts, templating
+from . import charts, perspectiva as outlook, templating
 from .indicators import (
     IndicatorResult,
     by_flujo,
@@ -117,7 +119,7 @@ def _umbrales(indicators: list[Indicator]) -> dict[str, str]:
 def _files(wb: Workbook) -> dict[str, str]:
     """Display names of the input files: ``2026/registros.csv``."""
     out = {}
-    for name in ("programacion", "registros", "justificaciones"):
+    for name in ("programacion", "registros", "justificaciones", "ajustes"):
         path = wb.data.archivos.get(name)
         out[name] = f"{path.parent.name}/{path.name}" if path else f"{wb.period.year}/{name} (no se entregó)"
     return out
@@ -163,6 +165,53 @@ def portada_html(wb: Workbook, componente: str | None = None) -> str:
 def portada(wb: Workbook, componente: str | None = None) -> None:
     """Display :func:`portada_html`."""
     _show(portada_html(wb, componente))
+
+
+def perspectiva_html(wb: Workbook, componente: str | None = None) -> str:
+    """The year-end outlook of the scope (page one): one sentence per indicator and the table.
+
+    The sentences are :func:`mirbook.perspectiva.frases` (and the pace of each), escaped by the
+    template; in T4 the outlook is the year's result.
+    """
+    claves = {r.clave for r in _scope(wb, componente)}
+    items = [x for x in wb.perspectivas if x.clave in claves]
+    return _render(
+        "perspectiva.html.j2",
+        periodo=wb.period,
+        items=items,
+        frases=outlook.frases(items),
+        ritmo={f.clave: f for f in (outlook.frase_ritmo(x) for x in items) if f is not None},
+        componente=_component(wb, componente),
+    )
+
+
+def perspectiva(wb: Workbook, componente: str | None = None) -> None:
+    """Display :func:`perspectiva_html`."""
+    _show(perspectiva_html(wb, componente))
+
+
+def cifras_shcp_html(wb: Workbook) -> str:
+    """SHCP's published figures next to the workbook's own, every difference flagged.
+
+    Empty when the year has no imported file (``mirbook shcp --importar``).
+    """
+    from . import shcp
+    from .errors import DataError
+
+    if shcp.official_file(wb.data_dir, wb.period.year) is None:
+        return ""
+    try:
+        comparison = shcp.comparacion(wb)
+    except DataError as exc:  # a damaged official file must not stop the report: it says so
+        return _render("shcp.html.j2", periodo=wb.period, c=None, error=str(exc))
+    return _render("shcp.html.j2", periodo=wb.period, c=comparison, error=None)
+
+
+def cifras_shcp(wb: Workbook) -> None:
+    """Display :func:`cifras_shcp_html` (nothing when no official file was imported)."""
+    html = cifras_shcp_html(wb)
+    if html:
+        _show(html)
 
 
 # --- MIR tree ----------------------------------------------------------------------------------
@@ -256,7 +305,7 @@ def _chart(wb: Workbook, r: IndicatorResult, rows, prev_rows) -> str:
     barras = [
         charts.Barra(
             q,
-            programado(wb.data, ind.clave, q, exact=True),
+            programado(wb.plan, ind.clave, q, exact=True),
             rows[q - 1].trimestral.realizado if q <= p.quarter else None,
         )
         for q in range(1, 5)
@@ -269,14 +318,14 @@ def indicador_html(wb: Workbook, clave: str) -> str:
     """Everything about one indicator: result, ficha, avance chart and table, comparison with the
     previous year, breakdowns by unidad, tipo and flujo, products with their evidence and source row,
     justifications and warnings."""
-    p, mir, data = wb.period, wb.mir, wb.data
+    p, mir, data = wb.period, wb.mir, wb.plan  # figures on the plan in force at the period's end
     r = wb.evaluation.get(clave)
     ind = r.indicator
     files = _files(wb)
     umbrales = _umbrales([ind])
 
     rows = by_quarter(mir, ind, data, p)
-    prev_rows = by_quarter(mir, ind, wb.previous, p.previous_year()) if wb.previous is not None else None
+    prev_rows = by_quarter(mir, ind, wb.previous_plan, p.previous_year()) if wb.previous_plan is not None else None
     anterior = wb.previous_evaluation.get(clave) if wb.previous_evaluation is not None else None
     grafica = _chart(wb, r, rows, prev_rows)
 
@@ -329,6 +378,8 @@ def indicador_html(wb: Workbook, clave: str) -> str:
         archivo_programacion=files["programacion"],
         archivo_registros=files["registros"],
         archivo_justificaciones=files["justificaciones"],
+        archivo_ajustes=files["ajustes"],
+        ajustes=wb.ajustes_de(clave),
     )
 
 

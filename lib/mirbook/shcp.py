@@ -34,7 +34,8 @@ from typing import Any
 
 import yaml
 
-from .ajustes import hasta, of, vigente
+from .ajustes import hasta, vigente
+from .contract import OFFICIAL_FIGURES
 from .errors import DataError, ParamsError, UsageError
 from .formatting import round2
 from .indicators import avance_pct, cumplimiento_pct, justificacion_for, programado, realizado
@@ -51,7 +52,7 @@ PCT_SOURCES = ("avance_pct", "cumplimiento_pct")
 TEXT_SOURCES = ("justificacion_ajuste", "causa", "efecto", "otros_motivos")
 #: Sources known for the whole year (the calendar); the others only up to the report's quarter.
 PLAN_SOURCES = ("programado_original", "programado_vigente")
-OFFICIAL_STEM = "shcp_oficial"
+OFFICIAL_STEM = OFFICIAL_FIGURES
 
 
 # --- the mapping -----------------------------------------------------------------------------------
@@ -485,13 +486,98 @@ def copy_official(source: Path, data_dir: Path, year: int) -> Path:
     return target
 
 
+def official_file(data_dir: Path, year: int) -> Path | None:
+    """The imported official file of ``year`` (``shcp_oficial.csv`` or ``.xlsx``), or ``None``."""
+    folder = Path(data_dir) / str(year)
+    found = [folder / f"{OFFICIAL_STEM}{ext}" for ext in (".csv", ".xlsx") if (folder / f"{OFFICIAL_STEM}{ext}").is_file()]
+    return found[0] if found else None
+
+
+@dataclass(frozen=True)
+class Cifra:
+    """One figure of the report's comparison: what SHCP publishes and what the workbook computes."""
+
+    clave: str
+    trimestre: int
+    columna: str
+    fuente: str
+    oficial: str
+    propio: str
+
+    @property
+    def difiere(self) -> bool:
+        """Whether the two disagree (this is what the report flags)."""
+        return self.oficial != self.propio
+
+
+@dataclass(frozen=True)
+class Comparacion:
+    """SHCP's published figures next to the workbook's own, for the quarters both cover."""
+
+    archivo: Path
+    periodo_oficial: Period | None
+    trimestres: tuple[int, ...]
+    cifras: tuple[Cifra, ...]
+    faltantes: tuple[Diferencia, ...]
+
+    @property
+    def diferencias(self) -> tuple[Cifra, ...]:
+        """Every figure that differs."""
+        return tuple(c for c in self.cifras if c.difiere)
+
+    @property
+    def ultimo(self) -> int | None:
+        """The last quarter compared (the report's own figures), ``None`` when none is."""
+        return self.trimestres[-1] if self.trimestres else None
+
+    def filas(self) -> list[tuple[str, list[Cifra]]]:
+        """The figures of the last quarter compared, one row per indicator (MIR order)."""
+        rows: dict[str, list[Cifra]] = {}
+        for cifra in self.cifras:
+            if cifra.trimestre == self.ultimo:
+                rows.setdefault(cifra.clave, []).append(cifra)
+        return list(rows.items())
+
+    def anteriores(self) -> list[Cifra]:
+        """The differences of earlier quarters (listed apart under the table)."""
+        return [c for c in self.diferencias if c.trimestre != self.ultimo]
+
+
+def comparacion(workbook, mapping: Mapping | None = None) -> Comparacion | None:
+    """Compare the year's imported official file with the workbook's period (``None``: no file).
+
+    Compared: every figure of the mapping for the quarters up to the report's period that the
+    official file also covers (its last quarter with an avance), so a file published for T2
+    is not flagged for T3 figures it cannot have yet. Indicators missing from the file, or
+    unknown to the MIR, are listed apart.
+    """
+    path = official_file(workbook.data_dir, workbook.period.year)
+    if path is None:
+        return None
+    mapping = mapping or load_mapping()
+    mir = workbook.mir
+    oficial = importar(path, mir, mapping)
+    last = min(workbook.period.quarter, oficial.ultimo_trimestre or 0)
+    quarters = tuple(range(1, last + 1))
+    propias = cifras_propias(table(mir, workbook.data, workbook.period, mapping, workbook.data.ajustes), mapping, mir)
+    cifras = tuple(
+        Cifra(clave, quarter, column, source, oficial.cifras[(clave, quarter, column)], propias[(clave, quarter, column)])
+        for clave in oficial.claves
+        for column, quarter, source in mapping.numeric_columns()
+        if quarter in quarters and (clave, quarter, column) in oficial.cifras
+    )
+    cifras = tuple(sorted(cifras, key=lambda c: (mir.claves.index(c.clave), c.trimestre)))
+    faltantes = tuple(d for d in diferencias(oficial, {}, mir) if d.columna is None)
+    return Comparacion(path, oficial.period, quarters, cifras, faltantes)
+
+
 # --- the command line (called from mirbook.cli) ----------------------------------------------------------
 
 def _evaluate_rows(year: int, label: str, data_dir: str | Path | None, mapping: Mapping):
     from .workbook import open_workbook
 
     workbook = open_workbook(year, label, data_dir)
-    rows = table(workbook.mir, workbook.data, workbook.period, mapping, of(workbook.data))
+    rows = table(workbook.mir, workbook.data, workbook.period, mapping, workbook.data.ajustes)
     return workbook, rows
 
 

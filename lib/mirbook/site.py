@@ -26,7 +26,7 @@ import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import archive, style, templating
+from . import archive, entradas, style, templating
 from .formatting import date_es, datetime_es, period_es
 from .manifest import Cuaderno, Manifest
 from .model import Period
@@ -89,8 +89,8 @@ class Revision:
         return self.manifest.programa
 
 
-def _rows(folder: Path) -> list[dict[str, str]]:
-    path = folder / "indicadores.csv"
+def _rows(folder: Path, name: str = "indicadores.csv") -> list[dict[str, str]]:
+    path = folder / name
     if not path.is_file():
         return []
     with open(path, encoding="utf-8", newline="") as handle:
@@ -123,9 +123,9 @@ def _label(period: Period) -> str:
 def _data_source(manifest: Manifest, year: int) -> str:
     """``data/2026: programacion.csv, registros.csv`` — the inputs of one year, as the reports say it."""
     prefix = f"datos/{year}/"
-    order = {"programacion": 0, "registros": 1, "justificaciones": 2}
+    order = {"programacion": 0, "registros": 1, "justificaciones": 2, "ajustes": 3, "shcp_oficial": 4}
     files = sorted((k[len(prefix):] for k in manifest.entradas if k.startswith(prefix)),
-                   key=lambda name: (order.get(name.rsplit(".", 1)[0], 3), name))
+                   key=lambda name: (order.get(name.rsplit(".", 1)[0], len(order)), name))
     folder = Path(manifest.parametros.data_dir or "datos").name or "datos"
     return f"{folder}/{year}: {', '.join(files)}" if files else f"{folder}/{year}"
 
@@ -153,7 +153,8 @@ def _changes(current: Revision, previous: Revision | None) -> dict | None:
             indicators.append((row["clave"], diffs))
     old_code, new_code = previous.manifest.codigo, current.manifest.codigo
     code = sorted(k for k in set(old_code) | set(new_code) if old_code.get(k) != new_code.get(k))
-    return {"revision": previous.number, "files": files, "indicators": indicators, "code": code}
+    return {"revision": previous.number, "files": files, "indicators": indicators, "code": code,
+            "records": entradas.cambios(previous.folder, current.folder)}
 
 
 def _documents(rev: Revision, base: str = "") -> list[dict]:
@@ -181,6 +182,10 @@ def _data_files(rev: Revision) -> list[dict]:
          "Cada producto contado en el periodo con su origen: archivo, hoja y fila de Excel."),
         ("indicadores.csv", "Tabla de indicadores (indicadores.csv)",
          "Los diez indicadores del periodo, en CSV UTF-8; se abre con Excel o LibreOffice."),
+        ("perspectiva.csv", "Perspectiva al cierre del año (perspectiva.csv)",
+         "Por indicador: productos que faltan para cerrar en verde, margen y proyección al ritmo actual."),
+        ("programacion_vigente.csv", "Programación vigente (programacion_vigente.csv)",
+         "Cada celda del calendario: programado original y vigente, con la fecha y la justificación del ajuste."),
         ("manifest.json", "Manifiesto de la revisión (manifest.json)",
          "Huellas sha256 de entradas y salidas, versiones de los paquetes y commit del código."),
     ]
@@ -231,6 +236,8 @@ def _period_page(rev: Revision, newest: Revision, previous: Revision | None,
         documents=_documents(rev),
         data_files=_data_files(rev),
         changes=_changes(rev, previous),
+        motivo=rev.manifest.motivo,
+        perspectiva=_rows(rev.folder, "perspectiva.csv"),
         history=[{"number": h.number, "href": rel(h.folder) + "/index.html", "when": h.generated,
                   "current": h is rev, "newest": h is newest} for h in reversed(history)],
         avisos=list(rev.manifest.avisos),

@@ -34,7 +34,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .contract import EXTENSIONS, ISO_DATE, QUARTER, READ_TABLES, REQUIRED_TABLES, TABLES, WHOLE_NUMBER
+from .contract import EXTENSIONS, ISO_DATE, OFFICIAL_FIGURES, QUARTER, READ_TABLES, REQUIRED_TABLES, TABLES, WHOLE_NUMBER
 from .errors import DataError
 from .paths import year_dir
 
@@ -634,10 +634,10 @@ def read_year(data_dir: Path, year: int) -> dict[str, RawTable]:
 
 
 def year_files(data_dir: Path, year: int) -> list[Path]:
-    """The input files of a year that exist (the units' included), for hashing and tracing."""
+    """The input files of a year that exist (the units' and SHCP's published file included), for hashing and tracing."""
     folder = Path(data_dir) / str(year)
     files = []
-    for name in READ_TABLES:
+    for name in READ_TABLES + (OFFICIAL_FIGURES,):
         for ext in EXTENSIONS:
             if (folder / f"{name}{ext}").is_file():
                 files.append(folder / f"{name}{ext}")

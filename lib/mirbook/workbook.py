@@ -2,13 +2,20 @@
 
 This is what notebooks and the command line call first; it is light (no Jupyter,
 no Great Expectations, no pandas), so ``mirbook indicadores`` stays fast.
+
+Every evaluation here uses the plan in force at the period's end
+(:func:`mirbook.ajustes.vigente`): ``data`` keeps the original ``programacion`` and its
+``ajustes``, :attr:`Workbook.plan` is the same data with the adjusted plan. Because an
+ajuste counts only from its date, re-opening an earlier period gives its earlier figures.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
+from . import ajustes, perspectiva
 from .errors import DataError
 from .indicators import Evaluation, evaluate
 from .model import Mir, Organizacion, Period, YearData
@@ -52,6 +59,8 @@ class Workbook:
             :func:`mirbook.datos.mismo_periodo_anterior`.
         previous_evaluation: the same period of the previous year evaluated, or ``None``.
         previous_error: why the previous year's data could not be read, or ``None``.
+        plan / previous_plan: ``data`` / ``previous`` with the programación in force at the
+            period's end (ajustes applied); what every figure of the reports is computed on.
     """
 
     period: Period
@@ -63,6 +72,30 @@ class Workbook:
     previous_evaluation: Evaluation | None
     previous_error: str | None
 
+    @cached_property
+    def plan(self) -> YearData:
+        """The year's data with the programación in force at the period's end."""
+        return plan_in_force(self.data, self.period)
+
+    @cached_property
+    def previous_plan(self) -> YearData | None:
+        """The previous year's data with its programación in force at the same period's end."""
+        return None if self.previous is None else plan_in_force(self.previous, self.period.previous_year())
+
+    @cached_property
+    def celdas(self) -> list[ajustes.CeldaVigente]:
+        """Every cell of the calendar, original against in force (``programacion_vigente.csv``)."""
+        return ajustes.celdas(self.data.programacion, self.data.ajustes, self.period, self.mir.claves)
+
+    @cached_property
+    def perspectivas(self) -> tuple[perspectiva.Perspectiva, ...]:
+        """The year-end outlook of every indicator, in MIR order (``perspectiva.csv``)."""
+        return perspectiva.perspectivas(self.mir, self.data, self.period, self.data.ajustes)
+
+    def ajustes_de(self, clave: str) -> ajustes.ResumenIndicador:
+        """Original against modified programado of one indicator, with its ajustes."""
+        return ajustes.resumen(self.celdas, self.data.ajustes, self.period, clave)
+
     @property
     def mir(self) -> Mir:
         """The MIR (indicators in MIR order, components, reporting calendar)."""
@@ -72,6 +105,11 @@ class Workbook:
     def organizacion(self) -> Organizacion:
         """The administrative units and what each may report."""
         return self.params.organizacion
+
+
+def plan_in_force(data: YearData, period: Period) -> YearData:
+    """``data`` with the programación in force at ``period``'s end (its own ajustes applied)."""
+    return ajustes.vigente(data, data.ajustes, period)
 
 
 def open_workbook(
@@ -102,7 +140,8 @@ def open_workbook(
             previous = year_data(
                 previous_inputs if previous_inputs is not None else YearInputs.read(folder, when.year - 1, params.folder)
             )
-            previous_evaluation = evaluate(params.mir, previous, when.previous_year())
+            previous_evaluation = evaluate(params.mir, plan_in_force(previous, when.previous_year()),
+                                           when.previous_year())
         except DataError as exc:
             previous_error = str(exc)
     return Workbook(
@@ -110,7 +149,7 @@ def open_workbook(
         params=params,
         data_dir=folder,
         data=data,
-        evaluation=evaluate(params.mir, data, when),
+        evaluation=evaluate(params.mir, plan_in_force(data, when), when),
         previous=previous,
         previous_evaluation=previous_evaluation,
         previous_error=previous_error,

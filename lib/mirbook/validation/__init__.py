@@ -64,6 +64,7 @@ def validate(
     warnings (realizado without programación, amarillo/rojo without justification) and
     the information notes (records dated after the period).
     """
+    from ..ajustes import vigente
     from ..indicators import evaluate
     from ..contract import READ_TABLES
     from ..records import to_year_data
@@ -105,7 +106,7 @@ def validate(
         except DataError as exc:  # the suites should have caught it; never lose a problem
             errors.extend(exc.problems)
         else:
-            evaluation = evaluate(params.mir, data, period)
+            evaluation = evaluate(params.mir, vigente(data, data.ajustes, period), period)
             for aviso in evaluation.avisos:
                 (warnings if aviso.nivel == "advertencia" else infos).append(aviso.mensaje)
 

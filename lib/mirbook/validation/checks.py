@@ -1,4 +1,4 @@
-"""The checks of the three input tables, declared from ``params/`` and the data contract.
+"""The checks of the input tables, declared from ``params/`` and the data contract.
 
 Declaring a check is this module's only job: what is checked (a Great Expectations
 expectation on the frame of :mod:`mirbook.validation.frame`) and the Spanish words that
@@ -324,21 +324,8 @@ def registros_checks(params: Params, year: int, flujo_present: bool = True) -> l
         ),
         _in_set(t, "indicador", mir.claves, "una clave de indicador de la MIR"),
         _in_set(t, "unidad_responsable", org.claves, "una clave de unidad responsable"),
-        Check(
-            t, ("fecha",),
-            "«fecha» es una fecha que existe, escrita AAAA-MM-DD",
-            ISO_DATE.expected_form,
-            E.ExpectColumnValuesToMatchRegex(column="fecha", regex=ISO_DATE.regex),
-        ),
-        Check(
-            t, ("fecha",),
-            f"«fecha» está dentro de {year} (del {year}-01-01 al {year}-12-31)",
-            f"se espera una fecha dentro de {year} (del {year}-01-01 al {year}-12-31); "
-            "los productos de otro año van en la carpeta de ese año",
-            E.ExpectColumnValuesToBeBetween(
-                column=DERIVED_PREFIX + "fecha", min_value=datetime(year, 1, 1), max_value=datetime(year, 12, 31)
-            ),
-        ),
+        _date_form(t),
+        _within_year(t, year, "los productos de otro año van en la carpeta de ese año"),
         _unit_check(t, params),
         *_indicator_value_checks(params, "tipo"),
         *_flujo_present_checks(params, flujo_present),
@@ -369,12 +356,82 @@ def justificaciones_checks(params: Params, year: int) -> list[Check]:
         ),
     ]
 
+def _within_year(table: str, year: int, hint: str) -> Check:
+    """``fecha`` is a real ISO date inside ``year`` (form and range as separate checks)."""
+    return Check(
+        table, ("fecha",),
+        f"«fecha» está dentro de {year} (del {year}-01-01 al {year}-12-31)",
+        f"se espera una fecha dentro de {year} (del {year}-01-01 al {year}-12-31); {hint}",
+        E.ExpectColumnValuesToBeBetween(
+            column=DERIVED_PREFIX + "fecha", min_value=datetime(year, 1, 1), max_value=datetime(year, 12, 31)
+        ),
+    )
+
+
+def _date_form(table: str) -> Check:
+    return Check(
+        table, ("fecha",),
+        "«fecha» es una fecha que existe, escrita AAAA-MM-DD",
+        ISO_DATE.expected_form,
+        E.ExpectColumnValuesToMatchRegex(column="fecha", regex=ISO_DATE.regex),
+    )
+
+
+def ajustes_checks(params: Params, year: int) -> list[Check]:
+    """Column checks of ``ajustes`` (authorised changes to one cell of the plan, mir-domain §3).
+
+    The same rules as ``programacion`` for the cell and its programado, plus a real date inside
+    the year, a justification, and one ajuste per cell and date (two would make "the latest
+    ajuste" ambiguous, so it is an error, not a warning).
+    """
+    t = "ajustes"
+    mir, org = params.mir, params.organizacion
+    cell = ["indicador", "unidad_responsable", "trimestre", "fecha"]
+    return [
+        _not_null(t, "indicador", "se espera la clave del indicador"),
+        _not_null(t, "unidad_responsable", "se espera la clave de la unidad responsable"),
+        _not_null(t, "trimestre", "se espera el trimestre (1 a 4) cuya programación cambia"),
+        _not_null(t, "programado", "se espera la nueva cantidad programada (0 si se cancela)"),
+        _not_null(t, "fecha", "se espera la fecha de autorización del ajuste, escrita AAAA-MM-DD"),
+        _not_null(t, "justificacion", "cada ajuste necesita su justificación"),
+        _in_set(t, "indicador", mir.claves, "una clave de indicador de la MIR"),
+        _in_set(t, "unidad_responsable", org.claves, "una clave de unidad responsable"),
+        *_quarter_checks(t),
+        _integer(t, "programado", WHOLE_NUMBER.expected_form),
+        Check(
+            t, ("programado",),
+            f"«programado» es mayor o igual a {WHOLE_NUMBER.minimum}",
+            WHOLE_NUMBER.expected_range,
+            E.ExpectColumnValuesToBeBetween(column=DERIVED_PREFIX + "programado", min_value=WHOLE_NUMBER.minimum),
+        ),
+        _date_form(t),
+        _within_year(t, year, "los ajustes de otro año van en la carpeta de ese año"),
+        _unit_check(t, params),
+        Check(
+            t, tuple(cell),
+            "no hay dos ajustes de la misma celda (indicador × unidad × trimestre) con la misma fecha",
+            "dos o más ajustes de la misma celda (indicador × unidad × trimestre) con la misma fecha; "
+            "no se sabe cuál rige: deje uno solo o corrija la fecha",
+            E.ExpectCompoundColumnsToBeUnique(
+                column_list=cell,
+                row_condition=Column("indicador").is_not_null()
+                & Column("unidad_responsable").is_not_null()
+                & Column("trimestre").is_not_null()
+                & Column("fecha").is_not_null(),
+            ),
+            group_by=tuple(cell),
+        ),
+    ]
+
+
 def table_checks(table: RawTable, df: pd.DataFrame, params: Params, year: int) -> list[Check]:
     """Every check of one table: its header, then the column checks whose columns it has."""
     if table.name == "programacion":
         column_checks = programacion_checks(params, year)
     elif table.name == "registros":
         column_checks = registros_checks(params, year, flujo_present="flujo" in table.columns)
+    elif table.name == "ajustes":
+        column_checks = ajustes_checks(params, year)
     else:
         column_checks = justificaciones_checks(params, year)
     usable = [c for c in column_checks if all(col in df.columns for col in c.required_columns)]
