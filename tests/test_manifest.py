@@ -43,6 +43,7 @@ def test_partial_counts_are_completed_and_version_2_keeps_its_names(tmp_path):
     assert read.semaforos == {"verde": 4, "amarillo": 0, "rojo": 0, "no_aplica": 0}
     assert (read.institucion, read.programa) == ("Otra institución", "Otro programa")
     assert read.motivo == ""  # version 2 had no motivo
+    assert read.anios_datos == (), "a version-2 manifest lists no year folders"
 
 
 @pytest.mark.parametrize("content", ["[]", "{}", '{"salidas": []}', "no es JSON", '{"schema_version": 99, "salidas": {}}'],
@@ -65,6 +66,7 @@ def test_encoding_is_stable_and_reads_back_the_same(tmp_path):
         "avisos": ["A2.3: sin justificación"], "informacion": [], "demo": True,
         "revisiones_anteriores": ["revisiones/r001"], "institucion": "Unidad", "programa": "MIR",
         "motivo": "Se corrigió el folio A1.1-DRII-003",
+        "anios_datos": [2025, 2026],
     }
     _write(tmp_path, raw)
     read = manifest.read(tmp_path)

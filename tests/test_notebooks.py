@@ -14,7 +14,8 @@ from functools import lru_cache
 import nbformat
 import pytest
 
-from conftest import ROOT
+from conftest import DEMO, ROOT
+from mirbook.pipeline import periods_with_data
 from test_render import pdf_facts
 from test_report_helpers import EVIL_TITLE, evil_data, tags_of
 
@@ -185,3 +186,88 @@ def test_resumen_pdf_is_a4_with_header_and_page_numbers(tmp_path):
         assert "Semáforo de la MIR" in first
         assert re.search(r"Página 1 de \d+", first)
         assert "Datos sintéticos de demostración" in first
+
+
+# --- every user notebook on every period with data ----------------------------------------------
+
+USER_NOTEBOOKS = sorted(CLAVES) + ["plantilla/NN_analisis"]
+DEMO_PERIODS = [(p.year, p.label) for p in periods_with_data(DEMO)]
+ONLY_2026 = "solo-2026"  # a data folder with 2026 alone: a period with no previous year at all
+PERIOD_CASES = [(year, period, None) for year, period in DEMO_PERIODS] + [(2026, "T3", ONLY_2026)]
+EVERYWHERE = [(name, *case) for name in USER_NOTEBOOKS for case in PERIOD_CASES]
+
+
+def _case_id(case) -> str:
+    name, year, period, data = case
+    return f"{name.rsplit('/', 1)[-1]}-{year}{period}" + (f"-{data}" if data else "")
+
+
+@pytest.fixture(scope="module")
+def executed_everywhere(tmp_path_factory) -> dict[tuple, nbformat.NotebookNode | BaseException]:
+    """Each (notebook, period) executed once, as ``mirbook generar`` executes it (the optimised
+    executor's engine in preloaded workers), without rendering: an executed notebook or the error."""
+    from mirbook.execute import NotebookJob, execute
+    from mirbook.executors import PRELOAD, OptimisedExecutor, workers_for
+    from mirbook.workers import WorkerPool
+
+    base = tmp_path_factory.mktemp("everywhere")
+    only_2026 = base / ONLY_2026
+    shutil.copytree(DEMO / "2026", only_2026 / "2026")
+    folders = {None: DEMO, ONLY_2026: only_2026}
+    jobs = {}
+    for case in EVERYWHERE:
+        name, year, period, data = case
+        source = NOTEBOOKS / f"{name}.ipynb"
+        jobs[case] = NotebookJob(
+            source=source, executed=base / f"{_case_id(case)}.ipynb", html=base / f"{_case_id(case)}.html", pdf=None,
+            parameters={"year": year, "period": period, "data_dir": str(folders[data])}, title=name, header="",
+            footer={}, timeout=300, cwd=source.parent, engine=OptimisedExecutor.engine, save_each_cell=False,
+        )
+    out: dict[tuple, nbformat.NotebookNode | BaseException] = {}
+    with WorkerPool(workers_for(None, len(jobs), spare=1), preload=PRELOAD) as pool:
+        futures = {case: pool.submit(execute, job) for case, job in jobs.items()}
+        for case, future in futures.items():
+            error = future.exception()
+            out[case] = error if error is not None else nbformat.read(jobs[case].executed, as_version=4)
+    return out
+
+
+def _texts(nb: nbformat.NotebookNode) -> str:
+    """Everything the notebook shows, as text (plain, HTML, Markdown, streams)."""
+    parts = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            parts.append(output.get("text", ""))
+            for mime in ("text/plain", "text/html", "text/markdown"):
+                parts.append(output.get("data", {}).get(mime, ""))
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("case", EVERYWHERE, ids=_case_id)
+def test_every_user_notebook_runs_on_every_period_with_data(executed_everywhere, case):
+    from mirbook.formatting import period_es
+
+    name, year, period, data = case
+    nb = executed_everywhere[case]
+    if isinstance(nb, BaseException):
+        pytest.fail(f"{name} falla en {year} {period}: {nb}")
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.execution_count for c in code), f"{name}: a cell did not run"
+    for cell in code:
+        for output in cell.get("outputs", []):
+            assert output.output_type != "error", f"{name}: {output.get('evalue')}"
+            assert output.get("name") != "stderr", f"{name}: {output.get('text', '')[:300]}"
+    shown = _texts(nb)
+    quarter = int(period[1])
+    if name in CLAVES:
+        for clave in CLAVES[name]:
+            assert f"{clave} · " in shown, f"{name} {year} {period}: no section for {clave}"
+        assert period_es(year, quarter) in shown
+    else:
+        assert 'class="tabla-indicadores"' in shown
+        images = [o for c in code for o in c.get("outputs", []) if "image/svg+xml" in o.get("data", {})]
+        assert len(images) >= 2, f"{name} {year} {period}: the charts are missing"
+    previous = year - 1
+    has_previous = data is None and (DEMO / str(previous)).is_dir()
+    if name == "plantilla/NN_analisis":
+        assert (f"No hay datos de {previous}" in shown) is not has_previous

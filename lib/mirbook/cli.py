@@ -245,6 +245,25 @@ def _archive(runner: Runner, periods: list[Period], every: bool) -> int:
     return 1 if index_failed else 0
 
 
+def cmd_borrador(args: argparse.Namespace) -> int:
+    """Execute one notebook for one period and render it into the drafts folder (never the archive)."""
+    from .borrador import draft
+    from .model import Period
+    from .paths import resolve_dir
+
+    period = Period.parse(args.year, args.period)
+    out = resolve_dir(args.out, "borradores") if args.out else None
+    result = draft(args.cuaderno, period, resolve_dir(args.data_dir, "data"), resolve_dir(args.reports_dir, "reports"),
+                   out, pdf=args.pdf, timeout=args.timeout, log=lambda line: print(line, file=sys.stderr))
+    outcome = result.outcome
+    print(f"Borrador de {outcome.name} para {period} (no se archivó nada):")
+    print(f"  HTML: {outcome.html}")
+    if outcome.pdf is not None:
+        print(f"  PDF: {outcome.pdf}")
+    print(f"  Cuaderno ejecutado: {outcome.executed}")
+    return 0
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     """Check the whole archive: manifests, files, ledger, navigation pages, signatures and embedded
     files, and optionally the inputs."""
@@ -459,6 +478,15 @@ def build_parser() -> argparse.ArgumentParser:
                      help="por qué se genera esta revisión (queda en el manifiesto; con --all, para cada periodo "
                           "que tenga una revisión nueva)")
     run.set_defaults(handler=cmd_run)
+
+    bor = sub.add_parser("borrador", help="ejecuta un solo cuaderno y lo muestra en HTML (y PDF) fuera del archivo")
+    bor.add_argument("cuaderno", help="nombre del cuaderno, por ejemplo 30_migracion (en notebooks/) o su ruta")
+    _add_period(bor)
+    bor.add_argument("--pdf", action="store_true", help="también el PDF")
+    bor.add_argument("--out", default=None, help="carpeta de borradores (por omisión: borradores/ del proyecto)")
+    bor.add_argument("--reports-dir", default=None, help="carpeta del archivo, donde nunca se escribe (por omisión: reports/)")
+    bor.add_argument("--timeout", type=int, default=600, help="tiempo máximo por celda, en segundos")
+    bor.set_defaults(handler=cmd_borrador)
 
     pla = sub.add_parser("plantillas", help="escribe el libro de captura (.xlsx) de cada unidad para un año")
     pla.add_argument("--year", required=True, help="año, por ejemplo 2026")

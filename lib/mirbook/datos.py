@@ -28,7 +28,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -37,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from .indicators import Evaluation, Figures, by_flujo, by_quarter, by_tipo, by_unidad, evaluate
 from .model import SEMAFOROS, Justificacion, Period, Programacion, Registro, YearData, quarter_of
+from .paths import data_years
 from .records import load_year
 from .workbook import plan_in_force
 
@@ -48,7 +48,6 @@ if TYPE_CHECKING:
 #: Environment variable naming the JSON-lines file where every read is appended.
 READ_LOG_ENV = "MIRBOOK_READ_LOG"
 
-_YEAR_DIR_RE = re.compile(r"\d{4}")
 _READS: list[dict[str, Any]] = []
 _LOGGED: set[tuple[str, str]] = set()
 
@@ -132,7 +131,7 @@ def read_log(path: Path) -> list[dict[str, Any]]:
 def anios_con_datos(wb: Workbook) -> list[int]:
     """The years that have a folder in the workbook's data folder, oldest first (recorded)."""
     folder = Path(wb.data_dir)
-    years = sorted(int(p.name) for p in folder.iterdir() if p.is_dir() and _YEAR_DIR_RE.fullmatch(p.name))
+    years = data_years(folder)
     _log({"tipo": "carpeta", "ruta": str(folder.resolve()), "anios": years})
     return years
 

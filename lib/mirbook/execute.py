@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import sys
 import time
 import types
@@ -101,7 +102,7 @@ class NotebookJob:
     source: Path
     executed: Path
     html: Path
-    pdf: Path
+    pdf: Path | None  # None: no PDF (a draft without --pdf)
     parameters: dict
     title: str
     header: str
@@ -115,6 +116,8 @@ class NotebookJob:
     pdf_metadata: PdfMetadata | None = None
     #: the manifest being built (its provenance keys), for the embedded ``procedencia.json``
     manifest: Mapping = field(default_factory=dict)
+    read_log: Path | None = None  # where the notebook's reads through mirbook.datos are logged
+    failed: Path | None = None  # where the executed notebook is kept when it fails (outside the archive)
 
 
 @dataclass(frozen=True)
@@ -124,17 +127,68 @@ class NotebookOutcome:
     name: str
     executed: Path
     html: Path
-    pdf: Path
+    pdf: Path | None
     seconds_execute: float
     seconds_render: float
 
 
-def _failure_message(name: str, exc: Exception) -> str:
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_CELL_LINE = re.compile(r"Cell In\s*\[(\d+)\],\s*line (\d+)")
+
+
+def _failed_cell(job: NotebookJob, exc: Exception) -> str:
+    """Where the error happened, as JupyterLab numbers it: `` en la celda 4 de 9, línea 2``.
+
+    The cell's place among the code cells of the user's notebook (papermill's injected
+    parameters cell and its error notes are not counted; without the executed notebook, the
+    execution count) and the line of the cell that raised (from IPython's
+    ``Cell In[5], line 2`` in the traceback).
+    """
+    count = getattr(exc, "exec_count", None)
+    index = getattr(exc, "cell_index", None)
+    where = ""
+    try:
+        import nbformat
+        from papermill.execute import ERROR_MARKER_TAG
+
+        notebook = nbformat.read(job.executed, as_version=4)
+        cells = [c for c in notebook.cells if ERROR_MARKER_TAG not in c.metadata.get("tags", [])]
+        failed = cells[index] if isinstance(index, int) and 0 <= index < len(cells) else None
+        code = [c for c in cells if c.cell_type == "code" and "injected-parameters" not in c.metadata.get("tags", [])]
+        position = next((n for n, c in enumerate(code, start=1) if c is failed), None)
+        if position is not None:
+            where = f" en la celda {position} de {len(code)}"
+    except Exception:  # noqa: BLE001 - no executed notebook to read: the count alone says where
+        pass
+    if count and not where:  # papermill's count includes its injected cell: JupyterLab's differs by one
+        where = f" en la celda [{count}]"
+    lines = [int(line) for cell, line in _CELL_LINE.findall(_ANSI.sub("", "\n".join(getattr(exc, "traceback", None) or [])))
+             if count and int(cell) == count]
+    if lines:
+        where += f", línea {lines[-1]}"
+    return where
+
+
+def _keep_failed(job: NotebookJob) -> str:
+    """Copy the failed executed notebook to ``job.failed`` (outside the archive): the sentence saying where."""
+    if job.failed is None or not job.executed.is_file():
+        return ""
+    import shutil
+
+    if job.failed.resolve() != job.executed.resolve():  # a draft is executed where it is kept
+        try:
+            job.failed.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(job.executed, job.failed)
+        except OSError:
+            return ""
+    return f"\nEl cuaderno ejecutado, con la salida hasta el error, quedó en {job.failed}"
+
+
+def _failure_message(job: NotebookJob, exc: Exception) -> str:
     ename = getattr(exc, "ename", type(exc).__name__)
     evalue = getattr(exc, "evalue", str(exc))
-    count = getattr(exc, "exec_count", None)
-    cell = f" en la celda [{count}]" if count else ""
-    return f"El cuaderno {name} falló{cell}: {ename}: {evalue}".strip()
+    name = job.source.stem
+    return f"El cuaderno {name} falló{_failed_cell(job, exc)}: {ename}: {evalue}".strip() + _keep_failed(job)
 
 
 def execute(job: NotebookJob) -> float:
@@ -169,9 +223,9 @@ def execute(job: NotebookJob) -> float:
             **engine_options,
         )
     except PapermillExecutionError as exc:
-        raise MirbookError(_failure_message(job.source.stem, exc)) from None
+        raise MirbookError(_failure_message(job, exc)) from None
     except Exception as exc:  # kernel death, timeout, unreadable notebook
-        raise MirbookError(_failure_message(job.source.stem, exc)) from None
+        raise MirbookError(_failure_message(job, exc)) from None
     return time.perf_counter() - start
 
 
@@ -191,7 +245,9 @@ def render_html(job: NotebookJob) -> float:
 
 
 def render_pdf(job: NotebookJob) -> float:
-    """Print the HTML page of the notebook to its PDF; returns the seconds taken."""
+    """Print the HTML page of the notebook to its PDF (unless it has none); returns the seconds taken."""
+    if job.pdf is None:
+        return 0.0
     from .render import html_to_pdf, period_attachments
 
     start = time.perf_counter()
@@ -227,6 +283,32 @@ def stderr_to(path: Path | None) -> Iterator[None]:
             os.close(saved)
 
 
+@contextmanager
+def reads_logged(path: Path | None) -> Iterator[None]:
+    """Log the notebook's reads through :mod:`mirbook.datos` to ``path`` (a fresh file per notebook).
+
+    The variable is set in this process's environment, which the notebook's kernel inherits
+    (launched, or forked warm from this process with its register emptied first). Restored afterwards
+    (the plain executor with ``--jobs 1`` runs every notebook in the run's own process).
+    """
+    if path is None:
+        yield
+        return
+    from . import datos
+
+    saved = os.environ.get(datos.READ_LOG_ENV)
+    Path(path).unlink(missing_ok=True)
+    os.environ[datos.READ_LOG_ENV] = str(path)
+    datos.reiniciar_registro()
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop(datos.READ_LOG_ENV, None)
+        else:
+            os.environ[datos.READ_LOG_ENV] = saved
+
+
 def build(job: NotebookJob) -> NotebookOutcome:
     """Execute then render one notebook (the unit of work of a worker process).
 
@@ -234,7 +316,8 @@ def build(job: NotebookJob) -> NotebookOutcome:
     through the raised :class:`MirbookError`.
     """
     with stderr_to(job.log):
-        seconds_execute = execute(job)
+        with reads_logged(job.read_log):
+            seconds_execute = execute(job)
         seconds_render = render(job)
     return NotebookOutcome(job.source.stem, job.executed, job.html, job.pdf, seconds_execute, seconds_render)
 
@@ -242,7 +325,9 @@ def build(job: NotebookJob) -> NotebookOutcome:
 def build_html(job: NotebookJob) -> tuple[float, float]:
     """First task of a notebook: execute it and write its HTML page; returns both durations."""
     with stderr_to(job.log):
-        return execute(job), render_html(job)
+        with reads_logged(job.read_log):
+            seconds_execute = execute(job)
+        return seconds_execute, render_html(job)
 
 
 def build_pdf(job: NotebookJob) -> float:

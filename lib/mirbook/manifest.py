@@ -20,9 +20,14 @@ Versions (``schema_version``):
   and ``firmas`` (every e.firma signature of its PDFs, :class:`Firma`); these two keys are
   written only when set. Beside such a manifest, :data:`SIGNATURE` is its detached CMS
   signature — the one file of a revision folder that no manifest can list;
-* 4 — the current form: ``salidas`` also lists the period page ``index.html`` (it shows the
+* 4 — ``salidas`` also lists the period page ``index.html`` (it shows the
   figures, so it is evidence). In older revisions that page is navigation, unlisted, and
-  ``verify`` checks it by rendering it again.
+  ``verify`` checks it by rendering it again;
+* 5 — the current form: also ``anios_datos``, the year folders of the data folder when the
+  revision was made (part of its fingerprint), and ``entradas`` holds, besides the period's
+  and the previous year's files, every data file a notebook read through ``mirbook.datos``.
+  Older manifests read with an empty ``anios_datos`` (their fingerprint was made without
+  it, so the next run of their period makes a new revision).
 
 A manifest on disk is never rewritten: :func:`upgrade` only changes what is read. The
 encoding (:meth:`Manifest.to_bytes`) is stable — sorted keys, UTF-8, two-space indent —
@@ -42,7 +47,7 @@ from .model import SEMAFOROS
 
 FILE = "manifest.json"
 SIGNATURE = FILE + ".p7s"  # the detached CMS signature of manifest.json, beside it (mirbook.firma)
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 #: The motivo recorded when a new revision of an archived period is made without one.
 SIN_MOTIVO = "sin motivo"
 
@@ -132,6 +137,7 @@ class Manifest:
     schema_version: int = field(default=SCHEMA_VERSION)
     firmado: str | None = None  # when ``mirbook firmar`` made it
     firmas: tuple[Firma, ...] = ()
+    anios_datos: tuple[int, ...] = ()
 
     def to_dict(self) -> dict:
         """The JSON object of ``manifest.json``."""
@@ -164,6 +170,7 @@ class Manifest:
             "institucion": self.institucion,
             "programa": self.programa,
             "motivo": self.motivo,
+            "anios_datos": list(self.anios_datos),
         }
         if self.firmado is not None:
             out["firmado"] = self.firmado
@@ -272,6 +279,7 @@ def upgrade(raw: object, folder: Path | None = None,
         firmado=raw.get("firmado") if isinstance(raw.get("firmado"), str) else None,
         firmas=tuple(Firma.from_dict(f) for f in (raw.get("firmas") if isinstance(raw.get("firmas"), list) else [])
                      if isinstance(f, dict)),
+        anios_datos=tuple(y for y in raw.get("anios_datos") or [] if isinstance(y, int)) if version >= 5 else (),
     )
 
 

@@ -56,6 +56,14 @@ def year_dir(data_dir: Path, year: int, must_exist: bool = True) -> Path:
     return folder
 
 
+def data_years(data_dir: Path) -> list[int]:
+    """The years that have a folder (``<data_dir>/AAAA``), oldest first; none when there is no data folder."""
+    folder = Path(data_dir)
+    if not folder.is_dir():
+        return []
+    return sorted(int(p.name) for p in folder.iterdir() if p.is_dir() and p.name.isdigit() and len(p.name) == 4)
+
+
 def period_dir(reports_dir: Path, period: Period) -> Path:
     """``<reports_dir>/<year>/T<q>``, the archive folder of one period."""
     return Path(reports_dir) / str(period.year) / period.label

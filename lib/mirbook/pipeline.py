@@ -9,7 +9,8 @@ The recipe, in the order :meth:`Runner.run_many` follows it (bad input never tou
 3. under a lock on the reports folder: **is the archive sound?** (:func:`mirbook.integrity.prepare`:
    a foreign folder is refused, a damaged archive stops the run touching nothing, an interrupted
    run's pending revision is completed or cancelled); **nothing changed?** — identical to the archived
-   revision, whose outputs are intact → done: nothing else runs for that period (those are
+   revision (every data file its manifest recorded hashed again, the year folders listed
+   again), whose outputs are intact → done: nothing else runs for that period (those are
    the very bytes validated when that revision was made, so validation would give the same
    verdict, and its ``validacion.html`` stands);
 4. **open the workbook**; data that cannot even be read → validate at once and stop with
@@ -26,7 +27,9 @@ The recipe, in the order :meth:`Runner.run_many` follows it (bad input never tou
    ``indicadores.csv`` and ``validacion.html`` as PDF/A-3 attachments,
    :func:`mirbook.render.period_attachments`); the other tables (``perspectiva.csv``,
    ``programacion_vigente.csv``, ``registros_periodo.csv``, ``entradas/``) are written in step 5;
-8. **wait for the notebooks**: only now do notebook failures count;
+8. **wait for the notebooks**: only now do notebook failures count (the failed executed
+   notebook is kept in ``borradores/fallidos/``); every data file a notebook read through
+   :mod:`mirbook.datos` (its read log, in the staging folder) joins the inputs and the fingerprint;
 9. **archive**: earlier revisions carried into ``revisiones/``, the period page and
    ``manifest.json`` (:mod:`mirbook.manifest`, with the revision's ``motivo``: ``--motivo``, else
    asked on a terminal, else "sin motivo") written in staging, the revision recorded as pending
@@ -62,8 +65,8 @@ from .executors import Executor, NotebookRun, choose
 from .formatting import datetime_es, period_es
 from .manifest import SIN_MOTIVO, Cuaderno, GitState, Manifest, Parametros
 from .model import Period, quarter_of
-from .paths import is_demo_data, notebooks_dir, period_dir
-from .provenance import Provenance, collect, git_state, now, package_versions
+from .paths import data_years, is_demo_data, notebooks_dir, period_dir, project_root
+from .provenance import Provenance, collect, git_state, now, package_versions, read_inputs, recorded_inputs
 from .render import PdfMetadata
 from .sources import YearInputs, year_files
 from .workbook import Params, Workbook, load_params
@@ -113,6 +116,7 @@ class _PeriodRun:
     provenance: Provenance | None = None
     workbook: Workbook | None = None
     staged: Path | None = None
+    jobs: list[NotebookJob] = field(default_factory=list)
     notebooks: NotebookRun | None = None
     plan: Manifest | None = None  # the manifest as known before the notebooks run
     motivo: str = ""
@@ -271,7 +275,8 @@ class Runner:
             self.log(f"[2/4] Ejecutando y representando {total} cuaderno(s) en {workers} proceso(s){overlap}…")
             for group, run in enumerate(runs):
                 try:
-                    run.notebooks = session.submit(self._jobs(run, started), group)
+                    run.jobs = self._jobs(run, started)
+                    run.notebooks = session.submit(run.jobs, group)
                 except MirbookError as exc:
                     run.result = exc
             for run in _pending(runs):
@@ -292,6 +297,7 @@ class Runner:
                 assert run.notebooks is not None
                 try:
                     outcomes = run.notebooks.result()
+                    self._add_reads(run)
                     revision = self._archive(run)
                 except (MirbookError, OSError) as exc:
                     # A full disk is the disk's fault, not the notebook's that met it.
@@ -330,7 +336,9 @@ class Runner:
     def _unchanged(self, run: _PeriodRun, clock: float) -> RunOutcome | None:
         """The archived revision when it was made from exactly these inputs and is intact."""
         current = archive.read_manifest(run.target)
-        if run.provenance is None or current is None or current.huella != run.provenance.huella:
+        if run.provenance is None or current is None:
+            return None
+        if current.huella != run.provenance.plus(recorded_inputs(self.data_dir, current)).huella:
             return None
         outputs = archive.hash_outputs(run.target)
         if archive.NAV_PAGE not in current.salidas:  # archived before period pages were evidence
@@ -384,38 +392,24 @@ class Runner:
         period, staged = run.period, run.staged
         assert staged is not None
         (staged / archive.NOTEBOOKS_SUBDIR).mkdir(parents=True)
-        sources = ", ".join(p.name for p in year_files(self.data_dir, period.year))
-        footer = {
-            "fuente": f"{self.data_dir.name}/{period.year}: {sources}",
-            "generado": datetime_es(started),
-            "demo": "1" if is_demo_data(self.data_dir) else "",
-        }
-        mir, plan = self.params.mir, run.plan
-        assert plan is not None
-        in_words = period_es(period.year, period.quarter)
-        header = f"{mir.programa} — {mir.institucion} — {in_words}"
-        planned = plan.to_dict()  # the provenance each PDF embeds (procedencia.json)
         return [
-            NotebookJob(
-                source=nb,
-                executed=staged / archive.NOTEBOOKS_SUBDIR / nb.name,
-                html=staged / f"{nb.stem}.html",
-                pdf=staged / f"{nb.stem}.pdf",
-                parameters={"year": period.year, "period": period.label, "data_dir": str(self.data_dir)},
-                title=f"{notebook_title(nb)} — {in_words}",
-                header=header,
-                footer=footer,
-                timeout=self.timeout,
-                cwd=nb.parent,
-                log=staged.parent / f"{nb.stem}.log",
-                engine=self.executor.engine,
-                save_each_cell=self.executor.save_each_cell,
-                pdf_metadata=PdfMetadata(title=f"{notebook_title(nb)} — {in_words}", institution=mir.institucion,
-                                         period=in_words, revision=plan.revision, created=started),
-                manifest=planned,
-            )
+            notebook_job(nb, period, self.data_dir, self.params, started, self.executor, self.timeout,
+                         executed=staged / archive.NOTEBOOKS_SUBDIR / nb.name, pages=staged, scratch=staged.parent,
+                         failed=failed_notebook(period, nb), plan=run.plan)
             for nb in self.notebooks
         ]
+
+    def _add_reads(self, run: _PeriodRun) -> None:
+        """Every data file the period's notebooks read joins its inputs and its fingerprint (the
+        notebooks all ran)."""
+        from .datos import read_log
+
+        assert run.provenance is not None
+        for job in run.jobs:
+            assert job.read_log is not None
+            run.provenance = run.provenance.plus(read_inputs(self.data_dir, read_log(job.read_log), job.source.stem))
+            if job.failed is not None:
+                job.failed.unlink(missing_ok=True)  # the notebook runs now: an earlier failure's copy is stale
 
     def _write_table(self, run: _PeriodRun) -> None:
         """The tables that depend on the workbook only, into the staging folder: ``indicadores.csv``,
@@ -481,6 +475,7 @@ class Runner:
             revisiones_anteriores=(),
             institucion=self.params.mir.institucion,
             programa=self.params.mir.programa,
+            anios_datos=provenance.years,
             motivo=run.motivo,
         )
 
@@ -492,7 +487,9 @@ class Runner:
         record = self._ledger.periods.get(key) or ledger.PeriodRecord(key)
         revision = plan.revision
         earlier = archive.carry_history(target, staged, record.top) if target.exists() else []
-        manifest = replace(plan, salidas=archive.hash_outputs(staged), fin=now().isoformat(timespec="seconds"),
+        assert run.provenance is not None  # with the files the notebooks read (see _add_reads)
+        manifest = replace(plan, entradas=run.provenance.inputs, huella=run.provenance.huella,
+                           salidas=archive.hash_outputs(staged), fin=now().isoformat(timespec="seconds"),
                            revisiones_anteriores=tuple(earlier))
         manifest = _with_period_page(manifest, period, staged, target if record.top is not None else None)
         archive.write_atomic(staged / archive.MANIFEST, manifest.to_bytes())
@@ -557,13 +554,59 @@ def _avisos(evaluation: Evaluation, nivel: str) -> list[str]:
     return [a.mensaje for a in evaluation.avisos if a.nivel == nivel]
 
 
+def notebook_job(nb: Path, period: Period, data_dir: Path, params: Params, started: datetime, executor: Executor,
+                 timeout: int, *, executed: Path, pages: Path, scratch: Path, failed: Path | None,
+                 pdf: bool = True, plan: Manifest | None = None) -> NotebookJob:
+    """The job of one notebook for one period: its parameters, title, header and footer, and
+    where each file goes (``pages``: the HTML and PDF; ``scratch``: its logs, outside the archive).
+    ``plan``: the revision's manifest as planned; with it the PDF is archival (metadata and the
+    period's files embedded), without it (a draft) a plain PDF/A."""
+    sources = ", ".join(p.name for p in year_files(data_dir, period.year))
+    footer = {
+        "fuente": f"{data_dir.name}/{period.year}: {sources}",
+        "generado": datetime_es(started),
+        "demo": "1" if is_demo_data(data_dir) else "",
+    }
+    mir = params.mir
+    in_words = period_es(period.year, period.quarter)
+    metadata = None if plan is None else PdfMetadata(
+        title=f"{notebook_title(nb)} — {in_words}", institution=mir.institucion, period=in_words,
+        revision=plan.revision, created=started)
+    return NotebookJob(
+        source=nb,
+        executed=executed,
+        html=pages / f"{nb.stem}.html",
+        pdf=pages / f"{nb.stem}.pdf" if pdf else None,
+        parameters={"year": period.year, "period": period.label, "data_dir": str(data_dir)},
+        title=f"{notebook_title(nb)} — {period_es(period.year, period.quarter)}",
+        header=f"{mir.programa} — {mir.institucion} — {period_es(period.year, period.quarter)}",
+        footer=footer,
+        timeout=timeout,
+        cwd=nb.parent,
+        log=scratch / f"{nb.stem}.log",
+        engine=executor.engine,
+        save_each_cell=executor.save_each_cell,
+        read_log=scratch / f"{nb.stem}.lecturas.jsonl",
+        failed=failed,
+        pdf_metadata=metadata,
+        manifest=plan.to_dict() if plan is not None else {},
+    )
+
+
+FAILED_DIR = "borradores/fallidos"  #: where failed executed notebooks are kept (under the project root)
+
+
+def failed_notebook(period: Period, notebook: Path) -> Path:
+    """Where the executed notebook of a failed run is kept: outside the archive, never removed by the run."""
+    return project_root() / FAILED_DIR / f"{period.year}-{period.label}" / notebook.name
+
+
 def periods_with_data(data_dir: Path) -> list[Period]:
     """Every period that has data: each quarter of each year folder up to its last dated record."""
     from .records import load_year
 
     out = []
-    for folder in sorted(p for p in Path(data_dir).iterdir() if p.is_dir() and re.fullmatch(r"\d{4}", p.name)):
-        year = int(folder.name)
+    for year in data_years(data_dir):
         try:
             data = load_year(Path(data_dir), year)
         except DataError:

@@ -4,10 +4,18 @@ Why a module of its own: the run decides "nothing changed, nothing to do" from o
 fingerprint (``huella``) over everything that shapes a revision, and the manifest records
 the same facts for whoever audits the archive later. Both must agree on what counts, so
 what counts is listed here once: the period's data files and the previous year's, every
-file in ``params/``, the notebooks, the package's own code and templates, and the versions
-of the packages that draw the reports. Hashing only: nothing here parses the data; when the
-run has already read a year's files (:class:`~mirbook.sources.YearInputs`) their hashes are
-taken from the very bytes that were parsed instead of reading the files again.
+file in ``params/``, the notebooks, the package's own code and templates, the versions
+of the packages that draw the reports, the list of year folders in the data folder, and
+every other data file a notebook read through :mod:`mirbook.datos`. Hashing only: nothing
+here parses the data; when the run has already read a year's files
+(:class:`~mirbook.sources.YearInputs`) their hashes are taken from the very bytes that were
+parsed instead of reading the files again.
+
+What a notebook reads is known only after it ran (its read log, see :func:`read_inputs`),
+so the fingerprint of a revision covers those files too (:meth:`Provenance.plus`), and
+the next run's "nothing changed?" check re-hashes every data file the archived manifest
+recorded (:func:`recorded_inputs`): a change in a 2024 file read by a 2026 notebook, or a
+new year folder, makes a new revision.
 """
 
 from __future__ import annotations
@@ -15,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from importlib import metadata
@@ -23,9 +31,9 @@ from pathlib import Path
 
 from .archive import sha256_file
 from .errors import DataError
-from .manifest import GitState
+from .manifest import GitState, Manifest
 from .model import Period
-from .paths import project_root
+from .paths import data_years, project_root
 from .sources import YearInputs, year_files
 from .workbook import Params
 
@@ -55,7 +63,7 @@ def input_files(data_dir: Path, period: Period, params: Params, notebooks: list[
     files: dict[str, Path] = {}
     for year in (period.year, period.year - 1):
         for path in year_files(data_dir, year):  # the units' files as unidades/<CLAVE>.xlsx…
-            files[f"datos/{year}/{path.relative_to(Path(data_dir) / str(year)).as_posix()}"] = path
+            files[data_label(data_dir, path)] = path
     for path in sorted(params.folder.glob("*.yaml")):
         files[f"params/{path.name}"] = path
     for path in notebooks:
@@ -63,9 +71,34 @@ def input_files(data_dir: Path, period: Period, params: Params, notebooks: list[
     return files
 
 
-def fingerprint(inputs: dict[str, str], code: dict[str, str], period: Period, versions: dict[str, str]) -> str:
-    """One sha256 over the inputs, the code, the period and the package versions."""
+DATA_LABEL = "datos/"  #: label prefix of a file inside the data folder (``datos/2024/registros.csv``)
+OUTSIDE_LABEL = "externos/"  #: label prefix of a data file read from outside it (its absolute path)
+
+
+def data_label(data_dir: Path, path: Path) -> str:
+    """The stable label of a data file: ``datos/<año>/<archivo>`` inside the data folder, else
+    ``externos/<ruta absoluta>``."""
+    path = Path(path).resolve()
+    try:
+        return DATA_LABEL + path.relative_to(Path(data_dir).resolve()).as_posix()
+    except ValueError:
+        return OUTSIDE_LABEL + path.as_posix().lstrip("/")
+
+
+def label_path(data_dir: Path, label: str) -> Path | None:
+    """The file a data label names (the inverse of :func:`data_label`); ``None`` for other labels."""
+    if label.startswith(DATA_LABEL):
+        return Path(data_dir) / label[len(DATA_LABEL):]
+    if label.startswith(OUTSIDE_LABEL):
+        return Path("/") / label[len(OUTSIDE_LABEL):]
+    return None
+
+
+def fingerprint(inputs: Mapping[str, str], code: Mapping[str, str], period: Period, versions: Mapping[str, str],
+                years: Iterable[int] = ()) -> str:
+    """One sha256 over the inputs, the code, the period, the package versions and the data's year folders."""
     digest = hashlib.sha256(f"{period.year}-{period.label}\n".encode())
+    digest.update(f"anios={','.join(str(y) for y in years)}\n".encode())
     for group in (inputs, code, versions):
         for key in sorted(group):
             digest.update(f"{key}={group[key]}\n".encode())
@@ -106,12 +139,20 @@ class Provenance:
     versions: dict[str, str]
     huella: str
     period: Period
+    years: tuple[int, ...] = ()  #: the year folders of the data folder
 
     def with_read(self, read: Iterable[YearInputs]) -> Provenance:
         """The same facts with the data hashes of the bytes the run has since read and parsed
         (the quick "nothing changed?" check only hashed them)."""
         inputs = {**self.inputs, **{k: v for k, v in read_hashes(read).items() if k in self.inputs}}
-        return replace(self, inputs=inputs, huella=fingerprint(inputs, self.code, self.period, self.versions))
+        return replace(self, inputs=inputs,
+                       huella=fingerprint(inputs, self.code, self.period, self.versions, self.years))
+
+    def plus(self, extra: Mapping[str, str]) -> Provenance:
+        """The same with more input files (``{label: sha256}``), and its fingerprint over all of them."""
+        inputs = {**self.inputs, **extra}
+        return replace(self, inputs=inputs,
+                       huella=fingerprint(inputs, self.code, self.period, self.versions, self.years))
 
 
 def read_hashes(read: Iterable[YearInputs]) -> dict[str, str]:
@@ -131,4 +172,41 @@ def collect(data_dir: Path, period: Period, params: Params, notebooks: list[Path
     except (OSError, DataError):
         return None
     code = {p.relative_to(_PACKAGE).as_posix(): sha256_file(p) for p in code_files()}
-    return Provenance(inputs, code, versions, fingerprint(inputs, code, period, versions), period)
+    years = tuple(data_years(data_dir))
+    return Provenance(inputs, code, versions, fingerprint(inputs, code, period, versions, years), period, years)
+
+
+def recorded_inputs(data_dir: Path, manifest: Manifest) -> dict[str, str]:
+    """Every data file the archived ``manifest`` recorded, hashed again now (``{label: sha256}``).
+
+    A file that no longer exists is left out, so the fingerprint differs from the archived one.
+    """
+    out = {}
+    for label in manifest.entradas:
+        path = label_path(data_dir, label)
+        if path is not None and path.is_file():
+            out[label] = sha256_file(path)
+    return out
+
+
+def read_inputs(data_dir: Path, entries: Iterable[Mapping], notebook: str) -> dict[str, str]:
+    """The files one notebook read through :mod:`mirbook.datos` (its read log's ``archivo``
+    entries), hashed again now: ``{label: sha256}``.
+
+    A file whose content is no longer the one the notebook read (changed or deleted while the
+    notebook ran) raises :class:`DataError`: the revision would not say what its figures came from.
+    """
+    out = {}
+    for entry in entries:
+        if entry.get("tipo") != "archivo":
+            continue
+        path = Path(entry["ruta"])
+        try:
+            digest = sha256_file(path)
+        except OSError:
+            digest = None
+        if digest != entry["sha256"]:
+            raise DataError(f"El archivo {path} cambió mientras se ejecutaba el cuaderno {notebook}; "
+                            "no se archivó nada. Vuelva a generar el periodo cuando los datos no estén cambiando.")
+        out[data_label(data_dir, path)] = digest
+    return out

@@ -119,14 +119,18 @@ def pdf_header_css(header: str) -> str:
 # equal to the same key of the manifest) and not ``salidas`` (the hashes of the outputs, this
 # PDF among them), ``fin`` or what later revisions add (signatures, earlier revisions); of the
 # parameters, not the reports folder (where the archive happened to be written, not what the
-# figures came from: the same run into two folders gives the same PDFs).
+# figures came from: the same run into two folders gives the same PDFs). Nor the fingerprint
+# (``huella``): a PDF is printed before its notebook's run is over, and the data files a
+# notebook reads through mirbook.datos join the manifest's inputs (and its fingerprint) only
+# after every notebook ran; so the embedded inputs are those known when the PDF was printed,
+# each with the same sha256 as in the manifest, which may list more (see attachment_problems).
 
 PDF_VARIANT = "pdf/a-3b"
 PDF_LANGUAGE = "es-MX"
 # Page 1 keeps this band free at the bottom for the visible e.firma blocks (see mirbook.firma).
 SIGNATURE_BAND_MM = 30
 PROVENANCE_NAME = "procedencia.json"
-PROVENANCE_KEYS = ("mirbook", "anio", "periodo", "huella", "parametros", "entradas", "codigo",
+PROVENANCE_KEYS = ("mirbook", "anio", "periodo", "parametros", "entradas", "codigo",
                    "paquetes", "python", "git", "inicio", "cuadernos", "demo")
 ATTACHED_FILES = (  # (file of the period folder, description, PDF/A-3 AFRelationship)
     ("indicadores.csv", "Tabla de indicadores del periodo (la misma de la carpeta del periodo)", "Data"),
@@ -231,12 +235,25 @@ def attachment_problems(pdf_path: Path, folder: Path, manifest: Mapping) -> list
         lines.append(f"{Path(pdf_path).name}: no lleva adjunto {PROVENANCE_NAME}")
     else:
         try:
-            same = json.loads(embedded[PROVENANCE_NAME]) == provenance(manifest)
+            same = _same_provenance(json.loads(embedded[PROVENANCE_NAME]), provenance(manifest))
         except ValueError:
             same = False
         if not same:
             lines.append(f"{Path(pdf_path).name}: el {PROVENANCE_NAME} adjunto no coincide con manifest.json")
     return lines
+
+
+def _same_provenance(embedded: object, archived: dict) -> bool:
+    """The embedded provenance agrees with the manifest: every key equal, except that the
+    manifest's inputs may add files (those the notebooks read, known after the PDF was printed)."""
+    if not isinstance(embedded, dict) or set(embedded) != set(archived):
+        return False
+    inputs, known = embedded.get("entradas"), archived.get("entradas")
+    if not (isinstance(inputs, dict) and isinstance(known, dict)):
+        return embedded == archived
+    return (all(known.get(label) == digest for label, digest in inputs.items())
+            and {k: v for k, v in embedded.items() if k != "entradas"}
+            == {k: v for k, v in archived.items() if k != "entradas"})
 
 
 def _w3c(moment: datetime) -> str:
