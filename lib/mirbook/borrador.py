@@ -86,5 +86,7 @@ def draft(name: str, period: Period, data_dir: Path, reports_dir: Path, out: Pat
             stale.unlink(missing_ok=True)
     log(f"Ejecutando el borrador de {notebook.stem} para {period}…")
     with executor.session(1, lambda _: None) as session:
-        outcome = session.submit([job], 0).result()[0]
+        run = session.submit([job], 0)
+        run.tables_written()  # a draft embeds no period files: its PDF may be printed at once
+        outcome = run.result()[0]
     return Draft(folder, outcome)
