@@ -330,7 +330,12 @@ def verify(reports_dir: Path, data_dir: Path | None = None, navigation: bool = T
                                            "revisión pendiente (la termina o la anula la próxima ejecución de "
                                            "«mirbook generar»)"))
     records = state.periods if state is not None else {}
+    from .export import read_export  # an unzipped «mirbook exportar»: the periods it leaves out are not damage
+
+    exported = read_export(reports_dir)
     for key in sorted(set(keys) | set(records)):
+        if exported is not None and key not in keys and key not in exported.incluidos:
+            continue  # "no incluido" (cmd_verify says so), not a missing period
         _check_period(report, reports_dir, key, records.get(key), state is not None)
     if navigation and not report.evidence and (keys or has_ledger):  # an empty folder has no pages yet
         _check_navigation(report, reports_dir)

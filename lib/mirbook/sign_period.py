@@ -109,11 +109,15 @@ def sign_period(reports_dir: Path, period: Period, credential: firma.Credential,
                     "fecha": (newest.signed_at or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
                     "sha256": archive.sha256_file(staged / rel),
                 }))
-            earlier = archive.carry_history(target, staged, revision - 1)
+            earlier = archive.carry_history(target, staged, current.revision)
             manifest = replace(
                 current, revision=revision, motivo=REASON,
                 firmado=datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
                 salidas=archive.hash_outputs(staged), firmas=tuple(records), revisiones_anteriores=tuple(earlier))
+            # the period page is evidence: the signed revision's own page, showing who signed what
+            from .pipeline import _with_period_page
+
+            manifest = _with_period_page(manifest, period, staged, target)
             payload = manifest.to_bytes()
             archive.write_atomic(staged / archive.MANIFEST, payload)
             archive.write_atomic(staged / firma.MANIFEST_SIGNATURE, firma.sign_detached(payload, credential))

@@ -218,9 +218,14 @@ def _data_files(rev: Revision) -> list[dict]:
         (archive.MANIFEST_SIGNATURE, "Firma del manifiesto (manifest.json.p7s)",
          "Firma electrónica (CMS) de manifest.json; se comprueba con «openssl cms -verify»."),
     ]
+    # manifest.json and its signature are listed even before they are written (the page is made
+    # in staging, and it is itself among what the manifest lists and the signature covers)
+    signed = bool(rev.manifest.firmas)
     out = [{"href": name, "titulo": title, "detalle": detail,
-            "size": _size(rev.folder / name) if name != "manifest.json" else ""}
-           for name, title, detail in fixed if (rev.folder / name).is_file() or name == "manifest.json"]
+            "size": _size(rev.folder / name) if (rev.folder / name).is_file() and name != "manifest.json" else ""}
+           for name, title, detail in fixed
+           if (rev.folder / name).is_file() or name == "manifest.json"
+           or (name == archive.MANIFEST_SIGNATURE and signed)]
     for path in sorted((rev.folder / archive.NOTEBOOKS_SUBDIR).glob("*.ipynb")):
         title = titles.get(path.stem)
         out.append({
