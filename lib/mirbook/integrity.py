@@ -357,7 +357,11 @@ def _damage_error(reports_dir: Path, intro: str, findings: list[Finding]) -> Mir
 
 
 def _is_empty(reports_dir: Path) -> bool:
-    return all(p.name == archive.STAGING for p in reports_dir.iterdir())
+    """Nothing in it but what a run of mirbook itself holds while it runs (staging, the lock file
+    of the portable lock, which is removed when the run ends)."""
+    from .portable import LOCK_FILE
+
+    return all(p.name in (archive.STAGING, LOCK_FILE) for p in reports_dir.iterdir())
 
 
 def _looks_like_mirbook(reports_dir: Path) -> bool:
