@@ -92,7 +92,8 @@ def test_every_report_is_byte_identical(both):
     fast, plain = both
     compared = 0
     for rel in _files(fast):
-        if rel.endswith((".ipynb", "manifest.json")):
+        # the ledger records each manifest's sha256: manifests differ in when and where (compared below)
+        if rel.endswith((".ipynb", "manifest.json")) or rel == "registro.jsonl":
             continue
         assert (fast / rel).read_bytes() == (plain / rel).read_bytes(), rel
         compared += 1

@@ -79,7 +79,7 @@ def test_another_years_files_are_traced_and_make_new_revisions(project):
     for name in ("programacion.csv", "registros.csv"):
         assert manifest["entradas"][f"datos/2024/{name}"] == sha256_file(data / "2024" / name)
     assert manifest["anios_datos"] == [2024, 2025, 2026]
-    assert not list(reports.rglob("*.jsonl")), "the read logs stay out of the archive"
+    assert not list(reports.rglob("*.lecturas.jsonl")), "the read logs stay out of the archive"
 
     again = runner.run(PERIOD)
     assert again.unchanged and again.revision == 1

@@ -33,14 +33,15 @@ TABLES: dict[str, tuple[type, tuple[str, ...]]] = {
     "justificaciones": (Justificacion, ("indicador", "trimestre")),
     "ajustes": (Ajuste, ("indicador", "unidad_responsable", "trimestre", "fecha")),
 }
-#: Columns that locate a record, not part of its content.
-WHERE = ("archivo", "fila")
+#: Columns that locate a record, not part of its content (``origen``: file, sheet and row).
+WHERE = ("archivo", "fila", "origen")
 
 
 def columns(name: str) -> tuple[str, ...]:
     """The snapshot's columns of table ``name``: where it came from, then the record's fields."""
     kind, _ = TABLES[name]
-    return WHERE + tuple(f.name for f in fields(kind) if f.name != "fila")
+    located = tuple(f.name for f in fields(kind) if f.name == "origen")
+    return ("archivo", "fila") + located + tuple(f.name for f in fields(kind) if f.name not in ("fila", "origen"))
 
 
 def _text(value: object) -> str:

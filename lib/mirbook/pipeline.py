@@ -338,7 +338,7 @@ class Runner:
         current = archive.read_manifest(run.target)
         if run.provenance is None or current is None:
             return None
-        if current.huella != run.provenance.plus(recorded_inputs(self.data_dir, current)).huella:
+        if current.huella != run.provenance.plus(recorded_inputs(self.data_dir, current, run.provenance.inputs)).huella:
             return None
         outputs = archive.hash_outputs(run.target)
         if archive.NAV_PAGE not in current.salidas:  # archived before period pages were evidence

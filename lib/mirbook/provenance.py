@@ -176,13 +176,18 @@ def collect(data_dir: Path, period: Period, params: Params, notebooks: list[Path
     return Provenance(inputs, code, versions, fingerprint(inputs, code, period, versions, years), period, years)
 
 
-def recorded_inputs(data_dir: Path, manifest: Manifest) -> dict[str, str]:
-    """Every data file the archived ``manifest`` recorded, hashed again now (``{label: sha256}``).
+def recorded_inputs(data_dir: Path, manifest: Manifest, known: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Every data file the archived ``manifest`` recorded, hashed again now (``{label: sha256}``);
+    ``known``: files this run has hashed already, taken as they are (each file is hashed once).
 
     A file that no longer exists is left out, so the fingerprint differs from the archived one.
     """
+    known = known or {}
     out = {}
     for label in manifest.entradas:
+        if label in known:
+            out[label] = known[label]
+            continue
         path = label_path(data_dir, label)
         if path is not None and path.is_file():
             out[label] = sha256_file(path)
