@@ -58,7 +58,7 @@ def test_a_declared_range_of_the_whole_sheet_is_not_padded(tmp_path):
         f"t = read_xlsx('programacion', Path({str(path)!r})); print(t.columns, len(t.rows))"
     )
     assert "('indicador', 'unidad_responsable', 'trimestre', 'programado') 1" in out
-    assert peak < 400
+    assert peak < 1024  # MiB, imports included; padding the declared 1,048,576 × 16,384 cells would take far more
 
 
 def test_a_zip_bomb_is_refused_with_a_message(tmp_path):
