@@ -63,10 +63,12 @@ def sha256_file(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def write_atomic(path: Path, data: bytes | str) -> bool:
+def write_atomic(path: Path, data: bytes | str, *, durable: bool = False) -> bool:
     """Write ``path`` through a temporary file and ``os.replace``; skip when unchanged.
 
-    Returns whether the file was (re)written.
+    ``durable`` also fsyncs the folder after the replace, so the new name survives a power cut (the
+    ledger needs it: it is the archive's last word). Filesystems that cannot fsync a folder (SMB,
+    Windows) are tolerated: the replace itself stands. Returns whether the file was (re)written.
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
     if path.is_file() and path.read_bytes() == payload:
@@ -84,7 +86,20 @@ def write_atomic(path: Path, data: bytes | str) -> bool:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    if durable:
+        _fsync_folder(path.parent)
     return True
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError:  # some filesystems (SMB, Windows) cannot fsync a folder; the replace stands
+        pass
 
 
 #: Fault injection for the tests (tests/test_fallas.py, docs/fallas.md): a glob of file names whose

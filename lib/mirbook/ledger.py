@@ -37,11 +37,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .archive import write_atomic
 from .errors import MirbookError
 
 FILE = "registro.jsonl"
@@ -162,7 +162,7 @@ def append(reports_dir: Path, kind: str, **fields) -> Entry:
     last = (new or entries)[-1]
     new.append(_make(last.seq + 1, last.hash, kind=kind, **fields))
     text = "".join(_line(e) for e in entries + new)
-    _write_durably(path(reports_dir), text.encode("utf-8"))
+    write_atomic(path(reports_dir), text, durable=True)
     return new[-1]
 
 
@@ -172,29 +172,6 @@ def _make(seq: int, prev: str | None, **fields) -> Entry:
         fields["notes"] = tuple(fields["notes"])
     draft = Entry(seq=seq, prev=prev, hash="", **fields)
     return Entry(**{**draft.__dict__, "hash": _digest(draft.body())})
-
-
-def _write_durably(file: Path, payload: bytes) -> None:
-    """Replace ``file`` by ``payload`` atomically and durably (file and folder fsync'd)."""
-    tmp = file.with_name(f".{file.name}.tmp-{os.getpid()}")
-    try:
-        with open(tmp, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, file)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    try:
-        fd = os.open(file.parent, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-    except OSError:  # some filesystems (SMB, Windows) cannot fsync a folder; the replace stands
-        pass
 
 
 # --- what the ledger says the archive holds ------------------------------------------------------
