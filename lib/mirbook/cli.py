@@ -75,9 +75,6 @@ def cmd_indicadores(args: argparse.Namespace) -> int:
     params = load_params()
     if needs_validation(inputs.tables, params, period.year):
         # Something would fail validation: let it phrase every problem (imports Great Expectations).
-        from .execute import defer_slow_imports
-
-        defer_slow_imports()
         from .validation import validate
 
         result = validate(data_dir, period, params, inputs)
@@ -123,9 +120,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
     data_dir = resolve_dir(args.data_dir, "data")
     period = _period(args, data_dir)
     params = load_params()
-    from .execute import defer_slow_imports
-
-    defer_slow_imports()  # as a run does: Great Expectations' import is half this command's time
     from .validation import validate  # imports Great Expectations: only on this path
 
     result = validate(data_dir, period, params)

@@ -25,18 +25,17 @@ starts (see :mod:`mirbook.executors`).
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import sys
 import time
-import types
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .deferred import defer_slow_imports
 from .errors import MirbookError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -44,55 +43,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 ENGINE_KERNEL = "kernel"
 ENGINE_WARM = "warm"
-
-
-def defer_slow_imports() -> None:
-    """Defer the one import that costs more than all the others: the IRI grammar of jsonschema.
-
-    ``jsonschema`` (imported by nbformat, papermill and Great Expectations) imports
-    ``rfc3987_syntax`` for its optional ``iri`` format check, and that module compiles
-    a full RFC 3987 Earley grammar at import time: one to two seconds of CPU in every
-    process, for a check that neither notebooks nor the validation suites ever use.
-    This registers a stand-in whose ``is_valid_syntax`` imports the real module on
-    first use, so the check still works, exactly as before, if anything calls it.
-    Call it before importing nbformat or Great Expectations; it does nothing when the
-    module is already imported or not installed.
-    """
-    name = "rfc3987_syntax"
-    if name in sys.modules:
-        return
-    try:
-        spec = importlib.util.find_spec(name)
-    except (ImportError, ValueError):
-        return
-    if spec is None or spec.loader is None:
-        return
-
-    def real() -> types.ModuleType:
-        module = sys.modules.get(name)
-        if module is None or module is stand_in:
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[name] = module
-            try:
-                spec.loader.exec_module(module)
-            except BaseException:
-                sys.modules[name] = stand_in
-                raise
-        return module
-
-    def is_valid_syntax(term, value):
-        return real().is_valid_syntax(term, value)
-
-    def attribute(key: str):
-        if key.startswith("__"):  # what the import system probes (``__path__``…): not the module's API
-            raise AttributeError(key)
-        return getattr(real(), key)
-
-    stand_in = types.ModuleType(name, "Deferred import of rfc3987_syntax (see mirbook.execute).")
-    stand_in.__spec__ = spec
-    stand_in.is_valid_syntax = is_valid_syntax  # type: ignore[attr-defined]
-    stand_in.__getattr__ = attribute  # type: ignore[attr-defined]
-    sys.modules[name] = stand_in
 
 
 @dataclass(frozen=True)

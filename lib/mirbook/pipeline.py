@@ -310,9 +310,6 @@ class Runner:
     def validate(self, period: Period, inputs: YearInputs | None = None) -> ValidationResult:
         """The input checks (of ``inputs`` when the year is already read); raises :class:`DataError`
         listing every problem."""
-        from .execute import defer_slow_imports
-
-        defer_slow_imports()
         from .validation import validate
 
         result = validate(self.data_dir, period, self.params, inputs=inputs)

@@ -104,7 +104,7 @@ def _theme_warmed_up() -> None:
 
 
 def _warm() -> None:
-    from .execute import defer_slow_imports
+    from .deferred import defer_slow_imports
 
     defer_slow_imports()
     # Warnings raised while warming up are recorded, never shown; the filters that the imports

@@ -6,8 +6,9 @@ the checks declared by :mod:`mirbook.validation.checks` and the frame built by
 :mod:`mirbook.validation.frame`, and hands the results to
 :mod:`mirbook.validation.messages` for phrasing.
 
-Importing it imports Great Expectations (seconds): import it only on the validation
-path (``mirbook validate`` / ``run``), never from ``mirbook indicadores``.
+Importing it imports Great Expectations (a second or two, once what it imports and never
+uses is deferred: :mod:`mirbook.deferred`): import it only on the validation path
+(``mirbook validate`` / ``run``), never from ``mirbook indicadores``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,11 @@ import os
 import warnings
 from typing import TYPE_CHECKING, Any
 
+from ..deferred import defer_gx_charts, defer_slow_imports
+
 os.environ["GX_ANALYTICS_ENABLED"] = "false"  # no usage statistics, no network
+defer_slow_imports()
+defer_gx_charts()
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
