@@ -296,6 +296,9 @@ def html_to_pdf(html: str, out_path: Path, header: str, metadata: PdfMetadata | 
     """
     from weasyprint import CSS, HTML
 
+    from . import svgpaths
+
+    svgpaths.install()  # the charts' glyph outlines parsed once, not at every use (same PDF)
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     document = HTML(string=html, url_fetcher=_offline_fetcher(), base_url=None).render(
