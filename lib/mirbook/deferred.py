@@ -10,8 +10,8 @@ never calls:
   called before nbformat or Great Expectations are imported, in every process);
 * ``altair``: Great Expectations imports it at import time for one renderer of Data Docs
   (the chart of ``expect_column_kl_divergence_to_be_less_than``), and mirbook has no Data
-  Docs (it writes its own validation page): about two seconds of every ``mirbook validar``
-  and ``mirbook generar`` (:func:`defer_gx_charts`, called by :mod:`mirbook.validation.gx`
+  Docs (it writes its own validation page): about half a second of CPU in every
+  ``mirbook validar`` and ``mirbook generar`` (:func:`defer_gx_charts`, called by :mod:`mirbook.validation.gx`
   only, so a notebook's kernel imports altair as usual).
 
 Each is replaced in ``sys.modules`` by a stand-in module that imports the real one the

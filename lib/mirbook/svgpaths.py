@@ -4,8 +4,8 @@ The report charts are SVG with their text as outlines (``svg.fonttype: path``, s
 :mod:`mirbook.charts`): matplotlib writes each glyph's outline once, in ``<defs>``, and a
 ``<use>`` for each character. When WeasyPrint prints a page, it draws every ``<use>`` by
 parsing the referenced ``<path d="…">`` again, number by number: nine tenths of the path
-data of a chart are glyphs parsed again, and a third of the time to print a report PDF is
-spent there.
+data of a chart are glyphs parsed again: about a third of the time WeasyPrint spends drawing
+a chart (a chart is a quarter to a third of the time to print a report PDF).
 
 :func:`install` wraps WeasyPrint's ``path`` drawer (its ``TAGS["path"]``) with a memo:
 the first time a path is drawn, the drawing operations it sends to the page's stream
