@@ -49,6 +49,20 @@ def test_great_expectations_is_imported_without_altair_and_can_still_draw_with_i
     )
 
 
+def test_great_expectations_is_imported_without_scipy_stats_and_its_divergence_still_works():
+    _python(
+        "import sys\n"
+        "import mirbook.validation.gx\n"
+        "assert 'scipy.stats._stats_py' not in sys.modules, 'scipy.stats was imported'\n"
+        "from great_expectations.expectations.core import expect_column_kl_divergence_to_be_less_than as kl\n"
+        "assert abs(kl.stats.entropy([0.5, 0.5], [0.25, 0.75]) - 0.1438410362258904) < 1e-12\n"  # GX's own use
+        "import scipy.stats\n"
+        "assert 'scipy.stats._stats_py' in sys.modules and scipy.stats.norm.cdf(0) == 0.5\n"
+        "from scipy.stats import distributions\n"
+        "assert distributions.norm is scipy.stats.norm\n"
+    )
+
+
 def test_a_submodule_imported_first_loads_the_real_package():
     _python(
         "import sys\n"

@@ -1,6 +1,6 @@
 """Imports deferred to their first use: modules that cost seconds to import and are never used.
 
-Two third-party imports cost more than everything else a run imports, for code mirbook
+A few third-party imports cost more than everything else a run imports, for code mirbook
 never calls:
 
 * ``rfc3987_syntax``: ``jsonschema`` (imported by nbformat, papermill and Great
@@ -8,11 +8,13 @@ never calls:
   RFC 3987 Earley grammar at import time: one to two seconds of CPU in every process, for
   a check that neither notebooks nor the validation suites use (:func:`defer_slow_imports`,
   called before nbformat or Great Expectations are imported, in every process);
-* ``altair``: Great Expectations imports it at import time for one renderer of Data Docs
-  (the chart of ``expect_column_kl_divergence_to_be_less_than``), and mirbook has no Data
-  Docs (it writes its own validation page): about half a second of CPU in every
-  ``mirbook validar`` and ``mirbook generar`` (:func:`defer_gx_charts`, called by :mod:`mirbook.validation.gx`
-  only, so a notebook's kernel imports altair as usual).
+* ``altair`` and ``scipy.stats``: Great Expectations imports both at import time for one
+  expectation mirbook never declares, ``expect_column_kl_divergence_to_be_less_than`` (altair
+  for its Data Docs chart — mirbook has no Data Docs, it writes its own validation page —
+  and scipy.stats for the divergence itself): about half a second of CPU each (scipy.stats
+  parses its distributions' docstrings at import) in every ``mirbook validar`` and ``mirbook
+  generar`` (:func:`defer_gx_unused`, called by :mod:`mirbook.validation.gx` only, so a
+  notebook's kernel imports them as usual).
 
 Each is replaced in ``sys.modules`` by a stand-in module that imports the real one the
 first time anything of it is used, and hands that over: the code that uses it works exactly
@@ -87,7 +89,8 @@ def defer_slow_imports() -> None:
     defer("rfc3987_syntax", functions=("is_valid_syntax",), probes_load=False)
 
 
-def defer_gx_charts() -> None:
-    """Defer altair, which Great Expectations imports for Data Docs only; call it before importing
-    Great Expectations."""
+def defer_gx_unused() -> None:
+    """Defer altair and scipy.stats, which Great Expectations imports for an expectation mirbook
+    does not use (see the module docstring); call it before importing Great Expectations."""
     defer("altair")
+    defer("scipy.stats")

@@ -18,11 +18,11 @@ import os
 import warnings
 from typing import TYPE_CHECKING, Any
 
-from ..deferred import defer_gx_charts, defer_slow_imports
+from ..deferred import defer_gx_unused, defer_slow_imports
 
 os.environ["GX_ANALYTICS_ENABLED"] = "false"  # no usage statistics, no network
 defer_slow_imports()
-defer_gx_charts()
+defer_gx_unused()
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
