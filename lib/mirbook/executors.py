@@ -7,7 +7,8 @@ and that is decided once, by choosing an :class:`Executor`:
 * :class:`OptimisedExecutor` (the default): one pool of workers for every period of the run
   (:class:`mirbook.workers.WorkerPool`, one process more than the cores), each task in a
   fresh process forked from a forkserver that has already imported everything a task needs
-  (:mod:`mirbook.preload`), each notebook on a real ipykernel forked warm from the worker instead of launched (:mod:`mirbook.warmkernel`).
+  (:mod:`mirbook.preload`; the PDF tasks from a second one, :mod:`mirbook.preload_pdf`, whose
+  WeasyPrint preload runs beside it), each notebook on a real ipykernel forked warm from the worker instead of launched (:mod:`mirbook.warmkernel`).
   A notebook is two tasks — execute + HTML, then the PDF (:class:`NotebookTasks`) — so the
   last, unequal tasks share the cores. Validation runs in the run's own process while the
   workers work, after the fingerprint has shown that something changed. A PDF embeds the
@@ -39,6 +40,9 @@ from .workers import CANCELLED, WorkerError, WorkerPool, death
 
 PLAIN_ENV = "MIRBOOK_PLAIN"
 PRELOAD = ("mirbook.preload",)
+#: The PDF tasks' own forkserver: its preload (WeasyPrint) runs beside the notebooks' one.
+PDF_SERVER = "pdf"
+SERVERS = {PDF_SERVER: ("mirbook.preload_pdf",)}
 CRASH_ADVICE = "revise la memoria disponible o ejecute con MIRBOOK_PLAIN=1 para aislar el problema"
 Log = Callable[[str], None]
 T = TypeVar("T")
@@ -167,7 +171,7 @@ class NotebookTasks:
                 raise RuntimeError("cancelled")
             # Among the PDFs waiting, the largest page first: the last task to finish is a short one.
             size = self.job.html.stat().st_size if self.job.html.exists() else 0
-            self.current = self.pool.submit(build_pdf, self.job, (self.group, 1, -size))
+            self.current = self.pool.submit(build_pdf, self.job, (self.group, 1, -size), server=PDF_SERVER)
         except RuntimeError:
             self.error = MirbookError(CANCELLED)
             self.done.set()
@@ -204,11 +208,14 @@ class _PooledRun:
     """The notebooks of one period in the shared pool."""
 
     def __init__(self, pool: WorkerPool, jobs: list[NotebookJob], group: int, log: Log) -> None:
-        self.gate = Gate()
+        self.pool, self.gate = pool, Gate()
         self.tasks = [NotebookTasks(pool, job, group, index, self.gate) for index, job in enumerate(jobs)]
         self.log = log
 
     def tables_written(self) -> None:
+        # Validation is over and has left a core free: the PDFs' forkserver preloads now, while the
+        # notebooks run, rather than beside validation and the notebooks' preload.
+        self.pool.warm(PDF_SERVER)
         self.gate.open()
 
     def result(self) -> list[NotebookOutcome]:
@@ -251,7 +258,8 @@ class OptimisedExecutor:
 
     @contextmanager
     def session(self, workers: int, log: Log) -> Iterator[Session]:
-        with WorkerPool(workers, preload=PRELOAD, crash_advice=CRASH_ADVICE, start_method=start_method()) as pool:
+        with WorkerPool(workers, preload=PRELOAD, servers=SERVERS, crash_advice=CRASH_ADVICE,
+                        start_method=start_method()) as pool:
             yield _PoolSession(pool, log)
 
 

@@ -7,6 +7,12 @@ fresh kernel) that still starts with every import done, because the forkserver i
 ``preload`` modules once; queued tasks start lowest ``priority`` first; and :meth:`cancel`
 terminates running tasks at once.
 
+A pool may have more than one forkserver: besides the default one, named ``servers``, each
+with its own preload, for kinds of task that need other imports. Their preloads run in
+their own processes, side by side, so a task that needs only the default preload does not
+wait for imports that only another kind of task uses (:meth:`WorkerPool.warm` starts one
+early, :meth:`WorkerPool.submit` picks one by name).
+
 Generic on purpose: nothing here knows about notebooks or mirbook, so the pool can be read,
 tested and replaced on its own. Its own failures (a process that could not start or died, a
 cancelled task) come back as :class:`WorkerError` with a message for the user (Spanish);
@@ -20,8 +26,10 @@ import itertools
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
+from contextlib import contextmanager
+from multiprocessing import forkserver
 from multiprocessing.connection import wait as wait_ready
 
 CANCELLED = "Tarea cancelada."
@@ -29,6 +37,45 @@ CANCELLED = "Tarea cancelada."
 
 class WorkerError(Exception):
     """The pool failed a task (could not start it, it was cancelled, its process died)."""
+
+
+# --- more than one forkserver ----------------------------------------------------------------------
+# ``multiprocessing`` has one forkserver per process; its ``Popen`` reaches it through the module
+# function ``forkserver.connect_to_new_process``. That function is replaced, once, by one that asks
+# the forkserver chosen for the current thread (``_through``), the standard one when none is chosen:
+# a process started outside ``_through`` starts exactly as before.
+
+_SERVERS: dict[tuple[str, ...], forkserver.ForkServer] = {}
+_SERVERS_LOCK = threading.Lock()
+_CHOSEN = threading.local()
+_STANDARD_CONNECT = forkserver.connect_to_new_process
+
+
+def _connect_to_new_process(fds):
+    server = getattr(_CHOSEN, "server", None)
+    return server.connect_to_new_process(fds) if server is not None else _STANDARD_CONNECT(fds)
+
+
+def _server(preload: tuple[str, ...]) -> forkserver.ForkServer:
+    """The extra forkserver that preloads ``preload`` (one per process, as the standard one)."""
+    with _SERVERS_LOCK:
+        if preload not in _SERVERS:
+            server = forkserver.ForkServer()
+            server.set_forkserver_preload(list(preload))
+            _SERVERS[preload] = server
+        forkserver.connect_to_new_process = _connect_to_new_process
+        return _SERVERS[preload]
+
+
+@contextmanager
+def _through(server: forkserver.ForkServer | None) -> Iterator[None]:
+    """Processes started by this thread meanwhile are forked by ``server`` (``None``: the standard one)."""
+    saved = getattr(_CHOSEN, "server", None)
+    _CHOSEN.server = server
+    try:
+        yield
+    finally:
+        _CHOSEN.server = saved
 
 
 class WorkerPool:
@@ -45,17 +92,22 @@ class WorkerPool:
     """
 
     def __init__(self, size: int, preload: Sequence[str] = (), crash_advice: str = "",
-                 start_method: str = "forkserver") -> None:
+                 start_method: str = "forkserver", servers: Mapping[str, Sequence[str]] | None = None) -> None:
         """``size`` processes at a time; ``preload``: modules the forkserver imports once (it takes
-        effect when this process starts its forkserver, once per process); ``crash_advice``: what
-        the message of a process that died tells the user to do; ``start_method``: ``spawn`` where
-        there is no forkserver (each task still in a fresh process, without the preload)."""
+        effect when this process starts its forkserver, once per process); ``servers``: more
+        forkservers by name, each with its preload (also one per process and preload), for the
+        tasks submitted with that ``server``; ``crash_advice``: what the message of a process
+        that died tells the user to do; ``start_method``: ``spawn`` where there is no forkserver
+        (each task still in a fresh process, without any preload)."""
         self._context = multiprocessing.get_context(start_method)
-        if preload and start_method == "forkserver":
+        forking = start_method == "forkserver"
+        if preload and forking:
             self._context.set_forkserver_preload(list(preload))
+        self._server_names = set(servers or {})
+        self._servers = {name: _server(tuple(modules)) for name, modules in (servers or {}).items()} if forking else {}
         self._advice = crash_advice
         self._size = max(1, size)
-        self._queue: list = []  # heap of (priority, sequence, future, function, argument)
+        self._queue: list = []  # heap of (priority, sequence, future, function, argument, server)
         self._running: dict[Future, tuple] = {}  # future -> (process, reader)
         self._cancelled: set[Future] = set()
         self._lock = threading.Lock()
@@ -71,15 +123,28 @@ class WorkerPool:
     def __exit__(self, *exc_info) -> None:
         self.close()
 
-    def submit(self, function: Callable, argument, priority: tuple = ()) -> Future:
-        """Queue ``function(argument)`` (both must pickle; ``function`` a module-level function)."""
+    def submit(self, function: Callable, argument, priority: tuple = (), server: str | None = None) -> Future:
+        """Queue ``function(argument)`` (both must pickle; ``function`` a module-level function), to
+        run in a process forked by the forkserver named ``server`` (``None``: the default one)."""
+        if server is not None and server not in self._server_names:
+            raise ValueError(f"unknown server: {server}")
         future: Future = Future()
         with self._lock:
             if self._closed:
                 raise RuntimeError("pool closed")
-            heapq.heappush(self._queue, (priority, next(self._order), future, function, argument))
+            heapq.heappush(self._queue, (priority, next(self._order), future, function, argument, server))
         self._wake()
         return future
+
+    def warm(self, server: str) -> None:
+        """Start the forkserver ``server`` now (its preload runs meanwhile); without it, the first
+        task that needs it starts it (and reports what keeps it from starting). Does not wait;
+        nothing to do where there is no forkserver."""
+        if server in self._servers:
+            try:
+                self._servers[server].ensure_running()
+            except OSError:
+                pass  # the first task that needs it tries again and fails with the reason
 
     def cancel(self, futures) -> None:
         """Stop these tasks: queued ones are cancelled, running ones terminated."""
@@ -120,7 +185,7 @@ class WorkerPool:
             with self._lock:
                 if self._closed or not self._queue or len(self._running) >= self._size:
                     return
-                _, _, future, function, argument = heapq.heappop(self._queue)
+                _, _, future, function, argument, server = heapq.heappop(self._queue)
                 if not future.set_running_or_notify_cancel():
                     continue
                 self._running[future] = (None, None)  # holds the slot while it starts
@@ -130,7 +195,8 @@ class WorkerPool:
                 name="worker-task", daemon=True,
             )
             try:
-                process.start()
+                with _through(self._servers.get(server) if server is not None else None):
+                    process.start()
             except BaseException as exc:  # noqa: BLE001 - reported through the future
                 reader.close()
                 writer.close()
