@@ -150,6 +150,24 @@ def test_an_empty_folder_is_initialised_with_the_ledger(base, tmp_path):
     assert not (empty / ".staging").exists()
 
 
+def test_a_folder_holding_only_a_git_placeholder_is_empty(base, tmp_path):
+    kept = tmp_path / "reports"
+    kept.mkdir()
+    (kept / ".gitkeep").write_bytes(b"")
+    result = base.run("T2", reports=kept)
+    assert result.returncode == 0, result.stderr
+    assert ledger.exists(kept) and (kept / ".gitkeep").exists()
+    assert base.verify(reports=kept).returncode == 0
+
+
+def test_a_placeholder_with_content_is_not_a_placeholder(base, tmp_path):
+    kept = tmp_path / "reports"
+    kept.mkdir()
+    (kept / ".gitkeep").write_text("mis notas")
+    result = base.run("T2", reports=kept)
+    assert result.returncode == 1 and "no es un archivo de mirbook" in result.stderr
+
+
 # --- kills between pending and completed ---------------------------------------------------------
 
 

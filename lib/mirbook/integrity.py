@@ -356,12 +356,19 @@ def _damage_error(reports_dir: Path, intro: str, findings: list[Finding]) -> Mir
     return MirbookError("\n".join(lines))
 
 
+# The empty placeholder git users leave so that a folder survives a clone: a folder holding only it is
+# as empty as a new one (a clone's ``reports/`` was refused as foreign by the first ``make report``).
+PLACEHOLDERS = (".gitkeep",)
+
+
 def _is_empty(reports_dir: Path) -> bool:
     """Nothing in it but what a run of mirbook itself holds while it runs (staging, the lock file
-    of the portable lock, which is removed when the run ends)."""
+    of the portable lock, which is removed when the run ends) and empty placeholders."""
     from .portable import LOCK_FILE
 
-    return all(p.name in (archive.STAGING, LOCK_FILE) for p in reports_dir.iterdir())
+    return all(p.name in (archive.STAGING, LOCK_FILE) or (p.name in PLACEHOLDERS and p.is_file()
+                                                          and p.stat().st_size == 0)
+               for p in reports_dir.iterdir())
 
 
 def _looks_like_mirbook(reports_dir: Path) -> bool:
