@@ -306,9 +306,6 @@ def _wait_for(condition, process: subprocess.Popen, seconds: float = 300):
     pytest.fail("the run never reached the expected moment")
 
 
-@pytest.mark.xfail(reason="since main's warm workers (ENGINE_WARM) the forked process found first may be an idle "
-                          "spare, whose death does not fail the run; the pool-level SIGKILL tests above still hold",
-                   strict=False)
 def test_a_worker_killed_in_a_real_run_names_memory_and_leaves_no_staging(tmp_path):
     reports = tmp_path / "reportes"
     process = _start_run(reports)
@@ -320,10 +317,13 @@ def test_a_worker_killed_in_a_real_run_names_memory_and_leaves_no_staging(tmp_pa
                 return False
 
         def worker() -> int | None:
-            # run → forkserver → worker task (forked, so it shows the forkserver's command line)
+            # run → forkserver → worker task (forked, so it shows the forkserver's command line) → kernel.
+            # A task with a kernel is running a notebook: its death must fail the run (a task found
+            # earlier may be one whose work is done or not needed, and killing it proves nothing).
             for server in filter(forked, _children(process.pid)):
                 for task in filter(forked, _children(server)):
-                    return task
+                    if _children(task):
+                        return task
             return None
 
         os.kill(_wait_for(worker, process), signal.SIGKILL)
