@@ -175,3 +175,70 @@ def test_pdf_never_fetches_from_the_network():
     with pytest.raises(ValueError):
         fetcher.fetch("file:///etc/passwd")
     assert fetcher.fetch("data:text/plain;base64,aG9sYQ==") is not None
+
+
+# --- LaTeX outputs (display(Math(...)), Latex(...)): typeset, never dropped --------------------------
+
+
+def _latex_notebook(*objects) -> nbformat.NotebookNode:
+    """A notebook whose one cell displays ``objects``, with the MIME bundles IPython itself makes."""
+    from IPython.core.formatters import DisplayFormatter
+
+    formatter = DisplayFormatter()
+    outputs = [new_output("display_data", data=formatter.format(o)[0]) for o in objects]
+    nb = new_notebook()
+    nb.cells = [new_code_cell("display(...)", execution_count=1, outputs=outputs)]
+    return nb
+
+
+def _formula_images(page: str) -> list[tuple[str, bytes]]:
+    """(alt text, SVG bytes) of each typeset formula of the page."""
+    from html.parser import HTMLParser
+
+    found = []
+
+    class Images(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "img" and a.get("class") == "formula":
+                found.append((a["alt"], base64.b64decode(a["src"].removeprefix("data:image/svg+xml;base64,"))))
+
+    Images().feed(page)
+    return found
+
+
+def test_a_math_output_is_typeset_into_the_page_not_dropped():
+    from IPython.display import Latex, Math
+
+    nb = _latex_notebook(Math(r"\frac{R}{P} \times 100 < 3"), Latex(r"El avance es $$\frac{R}{P}$$"))
+    assert nb.cells[0].outputs[0].data["text/latex"].startswith("$\\displaystyle")  # what IPython sends
+    page = render.notebook_to_html(nb, "Fórmulas", {})
+    images = _formula_images(page)
+    assert len(images) == 2
+    assert images[0][0] == r"$\displaystyle \frac{R}{P} \times 100 < 3$"  # the source, as alt text
+    assert all(svg.lstrip().startswith(b"<?xml") and b"<path" in svg and b"<script" not in svg for _, svg in images)
+    assert "<pre" not in page.split("<main", 1)[1]
+    assert render.notebook_to_html(nb, "Fórmulas", {}) == page  # no date, fixed ids: the same bytes each run
+
+
+def test_latex_that_mathtext_cannot_typeset_is_shown_as_its_source():
+    from IPython.display import Latex
+
+    source = r"\begin{align} a &= b <c> \\ d &= e \end{align}"
+    page = render.notebook_to_html(_latex_notebook(Latex(source)), "Fórmulas", {})
+    assert '<pre class="salida">\\begin{align} a &amp;= b &lt;c&gt; \\\\ d &amp;= e \\end{align}</pre>' in page
+    assert not _formula_images(page)
+
+
+def test_a_typeset_formula_is_printed_in_the_pdf(tmp_path):
+    from IPython.display import Math
+
+    with_formula = render.notebook_to_html(_latex_notebook(Math(r"\sum_{k=1}^{n} k")), "F", {})
+    empty = render.notebook_to_html(_latex_notebook(), "F", {})
+    pixels = []
+    for name, page in (("con", with_formula), ("sin", empty)):
+        render.html_to_pdf(page, tmp_path / f"{name}.pdf", "F")
+        subprocess.run(["pdftoppm", "-gray", "-r", "40", "-f", "1", "-l", "1", str(tmp_path / f"{name}.pdf"),
+                        str(tmp_path / name)], check=True)
+        pixels.append(next(tmp_path.glob(f"{name}*.pgm")).read_bytes())
+    assert pixels[0] != pixels[1]

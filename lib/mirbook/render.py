@@ -28,7 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import style, templating
+from . import formula, style, templating
 
 if TYPE_CHECKING:  # pragma: no cover
     import nbformat
@@ -49,7 +49,7 @@ def _exporter():
         extra_template_basedirs=[str(style.TEMPLATES_DIR)],
         # the shared macros (templates/macros.html.j2) and filters of mirbook.templating
         extra_template_paths=[str(style.TEMPLATES_DIR)],
-        filters=dict(templating.FILTERS),
+        filters=dict(templating.FILTERS, latex_html=formula.latex_to_html),
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
