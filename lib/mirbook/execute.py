@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 
 from .deferred import defer_slow_imports
 from .errors import MirbookError
+from .offline import remote_loads, where_in_notebook
 
 if TYPE_CHECKING:  # pragma: no cover
     from .render import PdfMetadata
@@ -119,7 +120,7 @@ def _failed_cell(job: NotebookJob, exc: Exception) -> str:
     return where
 
 
-def _keep_failed(job: NotebookJob) -> str:
+def _keep_failed(job: NotebookJob, holding: str = "con la salida hasta el error") -> str:
     """Copy the failed executed notebook to ``job.failed`` (outside the archive): the sentence saying where."""
     if job.failed is None or not job.executed.is_file():
         return ""
@@ -131,7 +132,7 @@ def _keep_failed(job: NotebookJob) -> str:
             shutil.copyfile(job.executed, job.failed)
         except OSError:
             return ""
-    return f"\nEl cuaderno ejecutado, con la salida hasta el error, quedó en {job.failed}"
+    return f"\nEl cuaderno ejecutado, {holding}, quedó en {job.failed}"
 
 
 def _failure_message(job: NotebookJob, exc: Exception) -> str:
@@ -179,6 +180,16 @@ def execute(job: NotebookJob) -> float:
     return time.perf_counter() - start
 
 
+def _remote_message(job: NotebookJob, notebook, urls: list[str]) -> str:
+    first = urls[0]
+    others = f" (y {len(urls) - 1} más: {', '.join(urls[1:4])}{'…' if len(urls) > 4 else ''})" if len(urls) > 1 else ""
+    return (f"El cuaderno {job.source.stem}{where_in_notebook(notebook, first)} muestra algo que se carga desde "
+            f"fuera del reporte: {first}{others}. Un reporte archivado se lee sin conexión y no carga nada de la "
+            "red ni de otros archivos: guarde la imagen junto al cuaderno y muéstrela con "
+            "IPython.display.Image(filename=...), que la incrusta en la página. No se archivó nada."
+            + _keep_failed(job, "completo"))
+
+
 def render_html(job: NotebookJob) -> float:
     """Render the executed notebook to its static HTML page; returns the seconds taken."""
     defer_slow_imports()
@@ -188,7 +199,10 @@ def render_html(job: NotebookJob) -> float:
 
     start = time.perf_counter()
     notebook = nbformat.read(job.executed, as_version=4)
-    html = notebook_to_html(notebook, job.title, job.footer)
+    html = notebook_to_html(notebook, job.title, job.footer, job.source.parent)
+    loads = remote_loads(html)
+    if loads:
+        raise MirbookError(_remote_message(job, notebook, loads))
     with open(job.html, "w", encoding="utf-8", newline="") as handle:
         handle.write(html)
     return time.perf_counter() - start

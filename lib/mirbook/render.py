@@ -60,16 +60,20 @@ def _exporter():
     return exporter
 
 
-def notebook_to_html(nb: "nbformat.NotebookNode", title: str, footer: dict[str, str]) -> str:
+def notebook_to_html(nb: "nbformat.NotebookNode", title: str, footer: dict[str, str],
+                     folder: Path | None = None) -> str:
     """An executed notebook as one complete static HTML page.
 
     ``footer``: ``fuente`` (the data source), ``generado`` (generation time text) and
     ``demo`` (``"1"`` for the synthetic demo data, else ``""``). Every value is escaped.
+    ``folder``: the notebook's own folder, where JupyterLab finds the files that Markdown
+    images name (``![mapa](mapa.png)``); nbconvert embeds them from there as ``data:`` URIs.
     """
     unknown = set(footer) - set(FOOTER_KEYS)
     if unknown:
         raise ValueError(f"unknown footer keys: {sorted(unknown)}")
     resources = {
+        "metadata": {"path": str(folder) if folder is not None else ""},
         "mirbook": {
             "title": str(title),
             "css": style.base_css(),
