@@ -14,7 +14,8 @@ import pytest
 
 from conftest import DEMO, pinned_root, run_cli
 from ledger_archive import snapshot
-from mirbook.offline import remote_loads, where_in_notebook
+from mirbook.execute import where_in_notebook
+from mirbook.offline import remote_loads
 
 #: A real 1×1 PNG.
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 
 from .deferred import defer_slow_imports
 from .errors import MirbookError
-from .offline import remote_loads, where_in_notebook
+from .offline import remote_loads
 
 if TYPE_CHECKING:  # pragma: no cover
     from .render import PdfMetadata
@@ -87,6 +87,12 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _CELL_LINE = re.compile(r"Cell In\s*\[(\d+)\],\s*line (\d+)")
 
 
+def _user_code_cells(cells) -> list:
+    """The code cells as JupyterLab numbers them in the user's notebook: papermill's injected
+    parameters cell is not one of them."""
+    return [c for c in cells if c.cell_type == "code" and "injected-parameters" not in c.metadata.get("tags", [])]
+
+
 def _failed_cell(job: NotebookJob, exc: Exception) -> str:
     """Where the error happened, as JupyterLab numbers it: `` en la celda 4 de 9, línea 2``.
 
@@ -105,7 +111,7 @@ def _failed_cell(job: NotebookJob, exc: Exception) -> str:
         notebook = nbformat.read(job.executed, as_version=4)
         cells = [c for c in notebook.cells if ERROR_MARKER_TAG not in c.metadata.get("tags", [])]
         failed = cells[index] if isinstance(index, int) and 0 <= index < len(cells) else None
-        code = [c for c in cells if c.cell_type == "code" and "injected-parameters" not in c.metadata.get("tags", [])]
+        code = _user_code_cells(cells)
         position = next((n for n, c in enumerate(code, start=1) if c is failed), None)
         if position is not None:
             where = f" en la celda {position} de {len(code)}"
@@ -178,6 +184,18 @@ def execute(job: NotebookJob) -> float:
     except Exception as exc:  # kernel death, timeout, unreadable notebook
         raise MirbookError(_failure_message(job, exc)) from None
     return time.perf_counter() - start
+
+
+def where_in_notebook(notebook, url: str) -> str:
+    """Which cell shows ``url``: `` en la celda 3 de 7`` (as JupyterLab counts the code cells),
+    `` en una celda de texto (Markdown)``, or ``""``."""
+    code = _user_code_cells(notebook.cells)
+    for position, cell in enumerate(code, start=1):
+        if any(url in str(output.get("data", {})) or url in str(output.get("text", "")) for output in cell.get("outputs", [])):
+            return f" en la celda {position} de {len(code)}"
+    if any(c.cell_type == "markdown" and url in c.source for c in notebook.cells):
+        return " en una celda de texto (Markdown)"
+    return ""
 
 
 def _remote_message(job: NotebookJob, notebook, urls: list[str]) -> str:

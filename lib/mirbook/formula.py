@@ -46,7 +46,6 @@ def _mathtext_lines(source: str) -> list[str] | None:
     return lines
 
 
-
 def _svg(line: str) -> bytes:
     """One line typeset by mathtext as SVG; ``ValueError`` when mathtext cannot parse it.
 
@@ -68,12 +67,12 @@ def _svg(line: str) -> bytes:
 
 def latex_to_html(source: str) -> str:
     """The HTML of one ``text/latex`` output: typeset images, or the escaped source."""
-    lines = _mathtext_lines(source) or []
+    lines = _mathtext_lines(source)
     try:
-        images = [_svg(line) for line in lines]
-    except ValueError:
+        images = [_svg(line) for line in lines] if lines else []
+    except ValueError:  # mathtext cannot parse it
         images = []
-    if not lines or not images:
+    if not images:
         return f'<pre class="salida">{html.escape(source.strip())}</pre>'
     alts = [html.escape(source.strip(), quote=True)] + [""] * (len(images) - 1)  # the source, said once
     tags = "".join(f'<img class="formula" alt="{alt}" src="data:image/svg+xml;base64,'

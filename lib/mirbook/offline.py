@@ -8,8 +8,8 @@ them (it is online and next to the file); the archived page would show a hole, a
 reach the network each time it is opened. Links (``<a href>``) are not loads: a reader
 follows them or not.
 
-:func:`remote_loads` finds those references in a finished page; :func:`where_in_notebook`
-says which cell of the notebook holds one, as JupyterLab numbers the cells, for the message.
+:func:`remote_loads` finds those references in a finished page; the message that names the
+cell holding one is :mod:`mirbook.execute`'s, with its other failure messages.
 """
 
 from __future__ import annotations
@@ -68,16 +68,3 @@ def remote_loads(html: str) -> list[str]:
     parser.feed(html)
     parser.close()
     return list(dict.fromkeys(url.strip() for url in parser.urls if not _embedded(url)))
-
-
-def where_in_notebook(notebook, url: str) -> str:
-    """Which cell shows ``url``: `` en la celda 3 de 7`` (code cells, as JupyterLab counts them,
-    without papermill's injected parameters), `` en una celda de texto`` (Markdown), or ``""``."""
-    code = [c for c in notebook.cells
-            if c.cell_type == "code" and "injected-parameters" not in c.metadata.get("tags", [])]
-    for position, cell in enumerate(code, start=1):
-        if any(url in str(output.get("data", {})) or url in str(output.get("text", "")) for output in cell.get("outputs", [])):
-            return f" en la celda {position} de {len(code)}"
-    if any(c.cell_type == "markdown" and url in c.source for c in notebook.cells):
-        return " en una celda de texto (Markdown)"
-    return ""
